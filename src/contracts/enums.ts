@@ -1,0 +1,20 @@
+import { z } from 'zod';
+import * as E from '../domain/enums';
+
+export const OrgKind = z.enum(E.ORG_KINDS);
+export const LeadershipLevel = z.enum(E.LEADERSHIP_LEVELS);
+export const SpecialKind = z.enum(E.SPECIAL_KINDS);
+export const OrgCategory = z.enum(E.ORG_CATEGORIES);
+export const IndustryCategory = z.enum(E.INDUSTRY_CATEGORIES);
+export const GraduationExemptReason = z.enum(E.GRADUATION_EXEMPT_REASONS);
+export const PoliticalStatus = z.enum(E.POLITICAL_STATUSES);
+export const Gender = z.enum(E.GENDERS);
+export const IdentityStatus = z.enum(E.IDENTITY_STATUSES);
+export const IdentityEvidence = z.enum(E.IDENTITY_EVIDENCES);
+export const GraduateStatus = z.enum(E.GRADUATE_STATUSES);
+export const MemberStatus = z.enum(E.MEMBER_STATUSES);
+export const LeaveReason = z.enum(E.LEAVE_REASONS);
+export const CadreNature = z.enum(E.CADRE_NATURES);
+export const Ethnicity = z.enum(E.ETHNICITIES, { message: '请从56个民族及“其他”中选择' });
+export const EducationLevel = z.enum(E.EDUCATION_LEVELS);
+export const Occupation = z.enum(E.OCCUPATIONS);

@@ -1,0 +1,139 @@
+/**
+ * The one error catalog. Services throw `DomainError(code)`; the HTTP edge maps the code's kind to a
+ * status (src/server/http/errors.ts) and sends the Chinese message. Codes of rules name the rule
+ * (`GRAD_2_TIME_XOR_REASON`), so a user's error leads straight to SPEC.md.
+ */
+export type ErrorKind =
+  | 'INVALID' // 400
+  | 'UNAUTHENTICATED' // 401
+  | 'FORBIDDEN' // 403: a role may never do this
+  | 'NOT_FOUND' // 404: missing, or outside the actor's scope
+  | 'CONFLICT' // 409
+  | 'PAYLOAD_TOO_LARGE' // 413
+  | 'RULE' // 422: a rule of SPEC.md refuses
+  | 'RATE_LIMITED' // 429
+  | 'INTERNAL' // 500
+  | 'UNAVAILABLE'; // 503
+
+const catalog = {
+  // generic
+  VALIDATION_FAILED: ['INVALID', '提交的数据不符合要求'],
+  FIELD_NOT_ALLOWED: ['INVALID', '请求包含不允许提交的字段'],
+  BAD_REQUEST: ['INVALID', '请求格式错误'],
+  NOT_FOUND: ['NOT_FOUND', '对象不存在或不在您的管理范围内'],
+  ROUTE_NOT_FOUND: ['NOT_FOUND', '接口不存在'],
+  PAYLOAD_TOO_LARGE: ['PAYLOAD_TOO_LARGE', '提交的数据过大'],
+  RATE_LIMITED: ['RATE_LIMITED', '请求过于频繁，请稍后再试'],
+  INTERNAL: ['INTERNAL', '服务器内部错误，请稍后重试；如持续出现请联系系统管理员'],
+  CONFLICT: ['CONFLICT', '数据已被修改或与现有数据冲突，请刷新后重试'],
+  QUERY_TIMEOUT: ['UNAVAILABLE', '查询超时，请缩小查询范围后重试'],
+
+  // sessions and accounts (SEC-2, MEM-6)
+  UNAUTHENTICATED: ['UNAUTHENTICATED', '请先登录'],
+  SESSION_EXPIRED: ['UNAUTHENTICATED', '登录已超时，请重新登录'],
+  LOGIN_FAILED: ['UNAUTHENTICATED', '身份证号码或密码错误（连续错误5次将锁定15分钟）'],
+  LOGIN_LOCKED: ['RATE_LIMITED', '登录失败次数过多，请15分钟后再试'],
+  LOGIN_THROTTLED: ['RATE_LIMITED', '该网络地址登录失败次数过多，请稍后再试'],
+  INITIAL_PASSWORD_EXPIRED: ['UNAUTHENTICATED', '初始密码已过期，请联系团支部或上级管理员重置密码'],
+  CSRF_TOKEN_INVALID: ['FORBIDDEN', '页面已过期，请刷新后重试（CSRF 校验失败）'],
+  PASSWORD_CHANGE_REQUIRED: ['FORBIDDEN', '请先修改初始密码'],
+  PASSWORD_WRONG: ['INVALID', '当前密码不正确'],
+  PASSWORD_POLICY: ['INVALID', '新密码不符合要求'],
+  ORG_HEADER_REQUIRED: ['INVALID', '请选择要管理的组织（缺少 x-org-id）'],
+  NOT_ADMIN_OF_ORG: ['FORBIDDEN', '您不是该组织的管理员'],
+  MEMBER_ONLY: ['FORBIDDEN', '仅团员本人可以使用个人中心'],
+  TEST_API_DISABLED: ['NOT_FOUND', '接口不存在'],
+
+  // ID numbers and people (MEM-2, MEM-1)
+  MEM_2_LENGTH: ['INVALID', '身份证号码长度错误'],
+  MEM_2_FORMAT: ['INVALID', '身份证号码格式错误'],
+  MEM_2_REGION: ['INVALID', '身份证号码地区代码错误'],
+  MEM_2_BIRTH_DATE: ['INVALID', '身份证号码出生日期错误'],
+  MEM_2_CHECK_DIGIT: ['INVALID', '身份证号码校验位错误'],
+  MEM_2_ID_NUMBER_TAKEN: ['CONFLICT', '该身份证号码已在系统中登记'],
+  MEM_2_NAME_MISMATCH: ['CONFLICT', '该身份证号码已登记，但姓名与登记的不一致'],
+  MEM_1_PHONE_TAKEN: ['CONFLICT', '该手机号码已被其他人使用（一人一号）'],
+  MEM_1_PHONE_INVALID: ['INVALID', '手机号码应为11位，以1开头'],
+  MEM_1_PHONE_REQUIRED: ['RULE', '毕业学生的手机号码为必填项'],
+  MEM_1_POSITION_REQUIRED: ['RULE', '团干部须填写团内职务'],
+  MEM_5_LOCKED_FIELD: ['INVALID', '姓名和身份证号码不能修改；如录入有误，请向上级报告由后台删除后重新录入'],
+  MEM_6_BRANCH_ONLY: ['RULE', '团员只能属于团支部，不能直接属于团委、团工委或团总支'],
+  DEV_3_NUMBER_TAKEN: ['CONFLICT', '该发展团员编号已被其他团员使用'],
+  MEM_8_ALREADY_LEFT: ['CONFLICT', '该团员已离团'],
+  MEM_8_NOT_LEFT: ['CONFLICT', '该团员未离团，无需恢复'],
+  MEMBER_NOT_ACTIVE: ['CONFLICT', '该团员已离团，不能修改'],
+
+  // organizations (ORG)
+  ORG_1_KIND_NOT_ALLOWED: ['RULE', '该类型的组织不能建在此上级组织之下'],
+  ORG_1_LEVEL_REQUIRED: ['RULE', '领导机关团委须指明层级（省、市、县）'],
+  ORG_1_SPECIAL_KIND_BRANCH_ONLY: ['RULE', '特殊团支部只能是团支部'],
+  ORG_2_BRANCH_IS_LEAF: ['RULE', '团支部是组织树的末端，下面不能再建组织'],
+  ORG_4_SCHOOL_CODE_SCHOOL_ONLY: ['RULE', '只有学校领域的组织才能填写学校编码'],
+  ORG_7_HAS_MEMBERS: ['RULE', '该组织还有团员，不能删除'],
+  ORG_7_HAS_CHILDREN: ['RULE', '该组织还有下级组织，不能删除'],
+  ORG_7_HAS_OPEN_TRANSFERS: ['RULE', '该组织还有未办结的组织关系转接，不能删除'],
+  ORG_7_HAS_CADRES: ['RULE', '该组织还有在任团干部，不能删除'],
+  ORG_8_REGION_UNKNOWN: ['INVALID', '行政区划代码不存在'],
+  ORG_9_FULL_NAME_FORMAT: ['RULE', '组织全称格式不正确'],
+  ORG_9_NAME_TAKEN: ['CONFLICT', '同一上级组织下已有同名组织'],
+  ORG_MOVE_INTO_OWN_SUBTREE: ['RULE', '不能把组织移动到它自己或它的下级组织之下'],
+  ORG_MOVE_SAME_PARENT: ['RULE', '新的上级组织与原上级组织相同'],
+  ORG_ROOT_IMMUTABLE: ['FORBIDDEN', '不能移动或删除您所管理的本级组织'],
+
+  // cadres and admins (CAD, ADM)
+  CAD_1_POSITION_INVALID: ['RULE', '该职务不适用于此类组织'],
+  CAD_2_NATURE_REQUIRED: ['RULE', '领导机关团干部须注明专职、挂职或兼职'],
+  CAD_2_NATURE_LEADERSHIP_ONLY: ['RULE', '只有领导机关团干部才区分专职、挂职、兼职'],
+  CAD_1_ALREADY_CADRE: ['CONFLICT', '此人已是本组织的在任团干部，请使用职务变更'],
+  CAD_1_BRANCH_CADRE_VIA_MEMBER: ['RULE', '团支部的团干部随团员信息一起录入（填写团内职务）'],
+  CAD_3_POSITION_ENDED: ['CONFLICT', '该职务已卸任'],
+  CAD_3_SAME_POSITION: ['RULE', '新职务与现任职务相同'],
+  CAD_3_IS_ADMIN: ['RULE', '此人是该组织的管理员，请先撤销其管理员身份再办理卸任'],
+  ADM_1_NOT_CADRE: ['RULE', '管理员须先录入为该组织的团干部'],
+  ADM_1_ALREADY_ADMIN: ['CONFLICT', '此人已是该组织的管理员'],
+  ADM_1_ALREADY_REVOKED: ['CONFLICT', '该管理员已被撤销'],
+  ADM_1_SELF_REVOKE: ['RULE', '不能撤销自己的管理员身份，请由其他管理员或上级办理'],
+} as const satisfies Record<string, readonly [ErrorKind, string]>;
+
+export type ErrorCode = keyof typeof catalog;
+
+export function errorKind(code: ErrorCode): ErrorKind {
+  return catalog[code][0];
+}
+
+export function defaultMessage(code: ErrorCode): string {
+  return catalog[code][1];
+}
+
+export function isErrorCode(code: string): code is ErrorCode {
+  return Object.hasOwn(catalog, code);
+}
+
+/** One problem with one field, as listed in `error.details`. */
+export interface ErrorDetail {
+  field?: string;
+  code?: string;
+  message: string;
+}
+
+export class DomainError extends Error {
+  readonly code: ErrorCode;
+  readonly details: ErrorDetail[];
+
+  constructor(code: ErrorCode, message?: string, details: ErrorDetail[] = []) {
+    super(message ?? defaultMessage(code));
+    this.name = 'DomainError';
+    this.code = code;
+    this.details = details;
+  }
+}
+
+/** Result of a pure rule check: nothing wrong, or the first problem found. */
+export type RuleResult = { ok: true } | { ok: false; code: ErrorCode; message: string };
+export const OK: RuleResult = { ok: true };
+export function refuse(code: ErrorCode, message?: string): RuleResult {
+  return { ok: false, code, message: message ?? defaultMessage(code) };
+}
+export function assertRule(result: RuleResult): void {
+  if (!result.ok) throw new DomainError(result.code, result.message);
+}

@@ -1,0 +1,40 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { AppContext } from '../server/context';
+import { withJobLock } from './lock';
+import { purgeExpiredSessions } from './purge-sessions';
+
+/**
+ * Timers are data, not setTimeouts per item: each job is an idempotent sweep over rows whose due time
+ * has passed, run every few minutes by whichever process holds the job's advisory lock.
+ */
+export interface Job {
+  name: string;
+  lockKey: number;
+  intervalMs: number;
+  run(ctx: AppContext): Promise<void>;
+}
+
+export const JOBS: Job[] = [{ name: 'purge-sessions', lockKey: 7_240_101, intervalMs: 15 * 60_000, run: purgeExpiredSessions }];
+
+export function startScheduler(ctx: AppContext, log: FastifyBaseLogger, jobs: Job[] = JOBS): { stop(): void } {
+  const timers: NodeJS.Timeout[] = [];
+  for (const job of jobs) {
+    let running = false;
+    const tick = async () => {
+      if (running) return;
+      running = true;
+      try {
+        await withJobLock(ctx, job.lockKey, () => job.run(ctx));
+      } catch (err) {
+        log.error({ err, job: job.name }, 'scheduled job failed');
+      } finally {
+        running = false;
+      }
+    };
+    const timer = setInterval(() => void tick(), job.intervalMs);
+    timer.unref();
+    timers.push(timer);
+    void tick();
+  }
+  return { stop: () => timers.forEach(clearInterval) };
+}

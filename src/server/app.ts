@@ -1,0 +1,103 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import fastifyCookie from '@fastify/cookie';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyServerOptions } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { webDistDir } from '../lib/paths';
+import type { AppContext } from './context';
+import { installAuth } from './http/auth';
+import { installErrorHandler, sendError } from './http/errors';
+import { installSecurityHeaders } from './http/security-headers';
+import type { ZApp } from './http/types';
+import { registerAdminRoutes } from './modules/admins/admins.routes';
+import { registerAuditRoutes } from './modules/audit/audit.routes';
+import { registerAuthRoutes } from './modules/auth/auth.routes';
+import { registerCadreRoutes } from './modules/cadres/cadres.routes';
+import { registerMeRoutes } from './modules/me/me.routes';
+import { registerMemberRoutes } from './modules/members/members.routes';
+import { registerOrgRoutes } from './modules/orgs/orgs.routes';
+import { registerRegionRoutes } from './modules/regions/regions.routes';
+import { registerSystemRoutes } from './modules/system/system.routes';
+
+export interface BuildOptions {
+  logger?: FastifyServerOptions['logger'];
+  /** Serve the built web app from web/dist (production); tests leave it off. */
+  serveWeb?: boolean;
+}
+
+/** Logs never carry secrets or personal data (SEC-3, ASVS 16.2.5). */
+const REDACT = [
+  'req.headers.cookie',
+  'req.headers["x-csrf-token"]',
+  'res.headers["set-cookie"]',
+  '*.password',
+  '*.currentPassword',
+  '*.newPassword',
+  '*.idNumber',
+  '*.phone',
+];
+
+export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promise<ZApp> {
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    bodyLimit: ctx.config.bodyLimitBytes,
+    genReqId: () => randomUUID(),
+    requestIdHeader: false,
+    trustProxy: process.env.TRUST_PROXY === '1',
+    routerOptions: { maxParamLength: 200 },
+    ...(opts.logger ? { logger: { ...(typeof opts.logger === 'object' ? opts.logger : {}), redact: REDACT } } : {}),
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installErrorHandler(app);
+  installSecurityHeaders(app, { hsts: ctx.config.cookieSecure });
+
+  await app.register(fastifyCookie);
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: { title: '智慧团建 API', description: '共青团员与团组织管理系统的接口。错误统一为 { error: { code, message, details } }。', version: '1.0.0' },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: 'zhtj_session' },
+          csrf: { type: 'apiKey', in: 'header', name: 'x-csrf-token' },
+          org: { type: 'apiKey', in: 'header', name: 'x-org-id' },
+        },
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
+
+  installAuth(app, ctx);
+  registerSystemRoutes(app, ctx);
+  registerAuthRoutes(app, ctx);
+  registerRegionRoutes(app, ctx);
+  registerOrgRoutes(app, ctx);
+  registerMemberRoutes(app, ctx);
+  registerCadreRoutes(app, ctx);
+  registerAdminRoutes(app, ctx);
+  registerMeRoutes(app, ctx);
+  registerAuditRoutes(app, ctx);
+
+  app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
+
+  const serveWeb = opts.serveWeb && existsSync(join(webDistDir, 'index.html'));
+  if (serveWeb) {
+    await app.register(fastifyStatic, { root: webDistDir, wildcard: false, index: ['index.html'] });
+  }
+  app.setNotFoundHandler((req, reply) => {
+    // The single-page app owns every non-API GET path (client-side routes).
+    if (serveWeb && req.method === 'GET' && !req.url.startsWith('/api')) {
+      return reply.header('cache-control', 'no-cache').sendFile('index.html');
+    }
+    return sendError(reply, 'ROUTE_NOT_FOUND', `接口不存在：${req.method} ${req.url.split('?')[0]}`);
+  });
+
+  return app;
+}

@@ -1,0 +1,56 @@
+import { auditLog } from '../db/schema';
+import type { Executor } from '../db/client';
+import type { Actor, AppContext } from './context';
+
+export type AuditChanges = Record<string, { before: unknown; after: unknown }>;
+
+export interface AuditEntry {
+  action: string;
+  result: 'OK' | 'DENIED' | 'FAILED';
+  objectType?: string;
+  objectId?: string | number;
+  objectLabel?: string;
+  /** Path of the org the object belongs to: the log is browsed by subtree. */
+  orgPath?: string | null;
+  changes?: AuditChanges;
+  reason?: string;
+}
+
+/**
+ * SEC-3: one audit row, written with the executor of the change itself so both commit or neither
+ * does. Never pass a full ID number, phone or password here: callers log masked values.
+ */
+export async function writeAudit(
+  ex: Executor,
+  ctx: Pick<AppContext, 'clock'>,
+  actor: (Partial<Actor> & { actingOrgId?: number | null }) | null,
+  entry: AuditEntry,
+): Promise<void> {
+  await ex.insert(auditLog).values({
+    at: ctx.clock.now(),
+    actorPersonId: actor?.personId ?? null,
+    actorName: actor?.name ?? null,
+    actingOrgId: actor?.actingOrgId ?? null,
+    action: entry.action,
+    objectType: entry.objectType ?? null,
+    objectId: entry.objectId === undefined ? null : String(entry.objectId),
+    objectLabel: entry.objectLabel ?? null,
+    orgPath: entry.orgPath ?? null,
+    changes: entry.changes ?? null,
+    result: entry.result,
+    reason: entry.reason ?? null,
+    ip: actor?.ip ?? null,
+    requestId: actor?.requestId ?? null,
+  });
+}
+
+/** The fields whose values differ, as before/after pairs (for the audit log). */
+export function diffFields<T extends Record<string, unknown>>(before: T, after: Partial<T>): AuditChanges {
+  const changes: AuditChanges = {};
+  for (const key of Object.keys(after)) {
+    const b = before[key] ?? null;
+    const a = after[key] ?? null;
+    if (JSON.stringify(b) !== JSON.stringify(a)) changes[key] = { before: b, after: a };
+  }
+  return changes;
+}

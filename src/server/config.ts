@@ -1,0 +1,66 @@
+import { join, resolve } from 'node:path';
+import { DEFAULT_ACCOUNT_POLICY, type AccountPolicy } from '../domain/accounts';
+
+export interface AppConfig {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  production: boolean;
+  /** ZHTJ_TEST_API=1 enables test-only operations such as setClock; never in production. */
+  testApi: boolean;
+  /** Seed the demo province on first start (default outside production). */
+  demoSeed: boolean;
+  cookieSecure: boolean;
+  policy: AccountPolicy;
+  /** MLPS 8.1.4.1 a): admins must change their password after this many days (0: never). */
+  adminPasswordMaxAgeDays: number;
+  bodyLimitBytes: number;
+  poolMax: number;
+  statementTimeoutMs: number;
+  logLevel: string;
+}
+
+function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
+  return n;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const production = env.NODE_ENV === 'production';
+  const testApi = env.ZHTJ_TEST_API === '1';
+  if (production && testApi) throw new Error('ZHTJ_TEST_API must never be enabled with NODE_ENV=production');
+  const demoSeed = !production && env.DEMO_SEED !== '0';
+  return {
+    port: int(env, 'PORT', 3000),
+    host: env.HOST ?? '0.0.0.0',
+    dataDir: resolve(env.DATA_DIR ?? './data'),
+    databaseUrl: env.DATABASE_URL || undefined,
+    production,
+    testApi,
+    demoSeed,
+    cookieSecure: env.COOKIE_SECURE ? env.COOKIE_SECURE === '1' : production,
+    policy: {
+      ...DEFAULT_ACCOUNT_POLICY,
+      sessionIdleMinutes: int(env, 'SESSION_IDLE_MINUTES', DEFAULT_ACCOUNT_POLICY.sessionIdleMinutes),
+      sessionAbsoluteHours: int(env, 'SESSION_ABSOLUTE_HOURS', DEFAULT_ACCOUNT_POLICY.sessionAbsoluteHours),
+      initialPasswordDays: int(env, 'INITIAL_PASSWORD_DAYS', DEFAULT_ACCOUNT_POLICY.initialPasswordDays),
+    },
+    adminPasswordMaxAgeDays: int(env, 'ADMIN_PASSWORD_MAX_AGE_DAYS', 90),
+    bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 1024 * 1024),
+    poolMax: int(env, 'PG_POOL_MAX', 10),
+    statementTimeoutMs: int(env, 'STATEMENT_TIMEOUT_MS', 15_000),
+    logLevel: env.LOG_LEVEL ?? (production ? 'info' : 'warn'),
+  };
+}
+
+export function pgliteDir(config: AppConfig): string {
+  return join(config.dataDir, 'pglite');
+}
+
+export function defaultKeyFile(config: AppConfig): string {
+  return join(config.dataDir, 'secrets', 'data.key');
+}

@@ -1,0 +1,143 @@
+import { and, eq, isNull } from 'drizzle-orm';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { sessionState } from '../../domain/accounts';
+import { DomainError, type ErrorCode } from '../../domain/errors';
+import { constantTimeEquals } from '../../lib/passwords';
+import { adminGrants, members, orgs } from '../../db/schema';
+import { writeAudit } from '../audit';
+import type { Actor, AdminActor, AdminScope, AppContext } from '../context';
+import { SESSION_TOUCH_INTERVAL_MS, loadSession, revokeSession, touchSession } from '../modules/auth/session-store';
+import { sendError } from './errors';
+
+/**
+ * Who may call a route:
+ * - public: anyone;
+ * - session-any: a logged-in person, even one who must still change the initial password;
+ * - session: a logged-in person whose password is changed;
+ * - admin: … acting for the org in `x-org-id`, which they administer right now;
+ * - member: … who has a member record (个人中心).
+ */
+export type Access = 'public' | 'session-any' | 'session' | 'admin' | 'member';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: Access;
+  }
+  interface FastifyRequest {
+    actor: Actor | null;
+    adminScope: AdminScope | null;
+    memberId: number | null;
+    sessionCsrf: string | null;
+  }
+}
+
+export function cookieName(secure: boolean): string {
+  // The __Host- prefix pins the cookie to this host and path and requires Secure.
+  return secure ? '__Host-zhtj_session' : 'zhtj_session';
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export function requireActor(req: FastifyRequest): Actor {
+  if (!req.actor) throw new DomainError('UNAUTHENTICATED');
+  return req.actor;
+}
+
+export function requireAdmin(req: FastifyRequest): AdminActor {
+  const actor = requireActor(req);
+  if (!req.adminScope) throw new DomainError('ORG_HEADER_REQUIRED');
+  return { ...actor, scope: req.adminScope };
+}
+
+export function requireMember(req: FastifyRequest): Actor & { memberId: number } {
+  const actor = requireActor(req);
+  if (req.memberId === null) throw new DomainError('MEMBER_ONLY');
+  return { ...actor, memberId: req.memberId };
+}
+
+export function clientIp(req: FastifyRequest): string {
+  return req.ip;
+}
+
+/** Loads the active admin grant of `personId` for `orgId`, with the org's scope facts. */
+export async function loadAdminScope(ctx: AppContext, personId: number, orgId: number): Promise<AdminScope | null> {
+  const [row] = await ctx.db
+    .select({
+      orgId: orgs.id,
+      path: orgs.path,
+      name: orgs.name,
+      kind: orgs.kind,
+      leadershipLevel: orgs.leadershipLevel,
+      industryCategory: orgs.industryCategory,
+    })
+    .from(adminGrants)
+    .innerJoin(orgs, eq(orgs.id, adminGrants.orgId))
+    .where(and(eq(adminGrants.personId, personId), eq(adminGrants.orgId, orgId), isNull(adminGrants.revokedAt), isNull(orgs.deletedAt)));
+  return row ?? null;
+}
+
+export function installAuth(app: FastifyInstance, ctx: AppContext): void {
+  app.decorateRequest('actor', null);
+  app.decorateRequest('adminScope', null);
+  app.decorateRequest('memberId', null);
+  app.decorateRequest('sessionCsrf', null);
+
+  const cookie = cookieName(ctx.config.cookieSecure);
+
+  async function deny(req: FastifyRequest, reply: FastifyReply, code: ErrorCode, actor: Actor | null) {
+    if (code !== 'UNAUTHENTICATED') {
+      await writeAudit(ctx.db, ctx, actor ? { ...actor } : { ip: req.ip, requestId: req.id }, {
+        action: 'ACCESS_DENIED',
+        result: 'DENIED',
+        reason: `${code} ${req.method} ${req.routeOptions.url ?? req.url}`,
+      }).catch((err: unknown) => req.log.error({ err }, 'audit write failed'));
+    }
+    return sendError(reply, code);
+  }
+
+  // Runs before the body is parsed: an anonymous caller learns nothing from validation errors.
+  app.addHook('onRequest', async (req, reply) => {
+    const access = req.routeOptions.config?.access;
+    if (access === undefined || access === 'public') return;
+
+    const token = req.cookies[cookie];
+    if (!token) return deny(req, reply, 'UNAUTHENTICATED', null);
+    const session = await loadSession(ctx.db, token);
+    if (!session) return deny(req, reply, 'UNAUTHENTICATED', null);
+    const now = ctx.clock.now();
+    const state = session.disabledAt ? 'REVOKED' : sessionState(session, now, ctx.config.policy);
+    if (state !== 'ACTIVE') {
+      if (state !== 'REVOKED') await revokeSession(ctx.db, session.id, now);
+      reply.clearCookie(cookie, { path: '/' });
+      return sendError(reply, state === 'REVOKED' ? 'UNAUTHENTICATED' : 'SESSION_EXPIRED');
+    }
+    const actor: Actor = { personId: session.personId, name: session.name, sessionId: session.id, ip: req.ip, requestId: req.id };
+
+    if (!SAFE_METHODS.has(req.method)) {
+      const header = req.headers['x-csrf-token'];
+      if (typeof header !== 'string' || !constantTimeEquals(header, session.csrfToken)) {
+        return deny(req, reply, 'CSRF_TOKEN_INVALID', actor);
+      }
+    }
+    if (session.mustChangePassword && access !== 'session-any') return deny(req, reply, 'PASSWORD_CHANGE_REQUIRED', actor);
+
+    if (now.getTime() - session.lastSeenAt.getTime() > SESSION_TOUCH_INTERVAL_MS) await touchSession(ctx.db, session.id, now);
+    req.actor = actor;
+    req.sessionCsrf = session.csrfToken;
+
+    if (access === 'admin') {
+      const raw = req.headers['x-org-id'];
+      const orgId = typeof raw === 'string' && /^\d{1,10}$/.test(raw) ? Number(raw) : NaN;
+      if (!Number.isSafeInteger(orgId) || orgId <= 0) return deny(req, reply, 'ORG_HEADER_REQUIRED', actor);
+      // Checked on every request, so a revoked grant stops working at once.
+      const scope = await loadAdminScope(ctx, actor.personId, orgId);
+      if (!scope) return deny(req, reply, 'NOT_ADMIN_OF_ORG', actor);
+      req.adminScope = scope;
+    }
+    if (access === 'member') {
+      const [member] = await ctx.db.select({ id: members.id }).from(members).where(eq(members.personId, actor.personId));
+      if (!member) return deny(req, reply, 'MEMBER_ONLY', actor);
+      req.memberId = member.id;
+    }
+  });
+}

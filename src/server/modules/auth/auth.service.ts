@@ -1,0 +1,214 @@
+import { and, eq, isNull } from 'drizzle-orm';
+import {
+  checkPasswordPolicy,
+  initialPassword,
+  initialPasswordExpired,
+  passwordTooOld,
+} from '../../../domain/accounts';
+import { DomainError } from '../../../domain/errors';
+import { normalizeIdNumber, validateIdNumber } from '../../../domain/id-number';
+import { maskIdNumber } from '../../../domain/masking';
+import { accounts, adminGrants, members, orgs, persons } from '../../../db/schema';
+import { burnVerifyTime, constantTimeEquals, hashPassword, verifyPassword } from '../../../lib/passwords';
+import { writeAudit } from '../../audit';
+import type { Actor, AppContext } from '../../context';
+import type { SessionResponse } from '../../../contracts/auth';
+import { addFailure, addressKey, clearGuard, guardLocked, usernameKey } from './login-guard';
+import { createSession, revokeSession, revokeSessionsOf } from './session-store';
+
+interface AccountRow {
+  personId: number;
+  name: string;
+  idNumberMasked: string;
+  passwordHash: string | null;
+  mustChangePassword: boolean;
+  issuedAt: Date;
+  passwordChangedAt: Date | null;
+  disabledAt: Date | null;
+}
+
+async function findAccount(ctx: AppContext, idNumber: string): Promise<AccountRow | null> {
+  const [row] = await ctx.db
+    .select({
+      personId: persons.id,
+      name: persons.name,
+      idNumberMasked: persons.idNumberMasked,
+      passwordHash: accounts.passwordHash,
+      mustChangePassword: accounts.mustChangePassword,
+      issuedAt: accounts.issuedAt,
+      passwordChangedAt: accounts.passwordChangedAt,
+      disabledAt: accounts.disabledAt,
+    })
+    .from(persons)
+    .innerJoin(accounts, eq(accounts.personId, persons.id))
+    .where(eq(persons.idNumberIdx, ctx.cipher.blindIndex('id', idNumber)));
+  return row ?? null;
+}
+
+type Check = 'OK' | 'WRONG' | 'INITIAL_EXPIRED';
+
+/** Verifies a password against the account, spending the same time whether or not there is a hash. */
+async function checkPassword(ctx: AppContext, account: AccountRow | null, idNumber: string, password: string): Promise<Check> {
+  if (!account || account.disabledAt) {
+    await burnVerifyTime(password);
+    return 'WRONG';
+  }
+  if (account.passwordHash === null) {
+    await burnVerifyTime(password);
+    if (!constantTimeEquals(password, initialPassword(idNumber))) return 'WRONG';
+    return initialPasswordExpired(account.issuedAt, ctx.clock.now(), ctx.config.policy) ? 'INITIAL_EXPIRED' : 'OK';
+  }
+  if (!(await verifyPassword(account.passwordHash, password))) return 'WRONG';
+  if (account.mustChangePassword && initialPasswordExpired(account.issuedAt, ctx.clock.now(), ctx.config.policy)) {
+    return 'INITIAL_EXPIRED'; // an unused reset password expires like an initial one
+  }
+  return 'OK';
+}
+
+async function activeRoles(ctx: AppContext, personId: number) {
+  return ctx.db
+    .select({ orgId: orgs.id, orgName: orgs.name, orgFullName: orgs.fullName, kind: orgs.kind })
+    .from(adminGrants)
+    .innerJoin(orgs, eq(orgs.id, adminGrants.orgId))
+    .where(and(eq(adminGrants.personId, personId), isNull(adminGrants.revokedAt), isNull(orgs.deletedAt)))
+    .orderBy(orgs.depth, orgs.id);
+}
+
+export async function sessionInfo(ctx: AppContext, personId: number, csrfToken: string): Promise<SessionResponse> {
+  const [person] = await ctx.db
+    .select({
+      id: persons.id,
+      name: persons.name,
+      idNumber: persons.idNumberMasked,
+      memberId: members.id,
+      mustChangePassword: accounts.mustChangePassword,
+      passwordHash: accounts.passwordHash,
+      passwordChangedAt: accounts.passwordChangedAt,
+    })
+    .from(persons)
+    .innerJoin(accounts, eq(accounts.personId, persons.id))
+    .leftJoin(members, eq(members.personId, persons.id))
+    .where(eq(persons.id, personId));
+  if (!person) throw new DomainError('UNAUTHENTICATED');
+  const reason = !person.mustChangePassword
+    ? null
+    : person.passwordHash === null
+      ? 'INITIAL'
+      : person.passwordChangedAt
+        ? 'EXPIRED'
+        : 'RESET';
+  return {
+    csrfToken,
+    mustChangePassword: person.mustChangePassword,
+    passwordChangeReason: reason,
+    person: { id: person.id, name: person.name, idNumber: person.idNumber, memberId: person.memberId ?? null },
+    roles: await activeRoles(ctx, personId),
+    idleTimeoutMinutes: ctx.config.policy.sessionIdleMinutes,
+  };
+}
+
+/** SEC-2 login: same answer for an unknown ID and a wrong password; throttled per account and address. */
+export async function login(
+  ctx: AppContext,
+  input: { username: string; password: string },
+  from: { ip: string; requestId: string },
+): Promise<{ token: string; session: SessionResponse }> {
+  const ipKey = addressKey(from.ip);
+  if (await guardLocked(ctx, ipKey)) throw new DomainError('LOGIN_THROTTLED');
+  const username = normalizeIdNumber(input.username);
+  const userKey = usernameKey(ctx, username);
+  if (await guardLocked(ctx, userKey)) {
+    await writeAudit(ctx.db, ctx, from, { action: 'LOGIN_FAILED', result: 'DENIED', reason: `LOCKED ${maskIdNumber(username)}` });
+    throw new DomainError('LOGIN_LOCKED');
+  }
+
+  const valid = validateIdNumber(username).ok;
+  const account = valid ? await findAccount(ctx, username) : null;
+  const check = await checkPassword(ctx, account, username, input.password);
+
+  if (check !== 'OK' || !account) {
+    await addFailure(ctx, userKey, ctx.config.policy.maxFailures);
+    await addFailure(ctx, ipKey, ctx.config.policy.ipMaxFailures);
+    await writeAudit(ctx.db, ctx, from, {
+      action: 'LOGIN_FAILED',
+      result: 'DENIED',
+      objectType: account ? 'person' : undefined,
+      objectId: account?.personId,
+      reason: `${check} ${maskIdNumber(username)}`,
+    });
+    throw new DomainError(check === 'INITIAL_EXPIRED' ? 'INITIAL_PASSWORD_EXPIRED' : 'LOGIN_FAILED');
+  }
+
+  await clearGuard(ctx, userKey);
+  const now = ctx.clock.now();
+  const roles = await activeRoles(ctx, account.personId);
+  // MLPS: an admin's password past its maximum age must be changed now.
+  const expired = roles.length > 0 && passwordTooOld(account.passwordChangedAt, now, ctx.config.adminPasswordMaxAgeDays);
+  const created = await ctx.db.transaction(async (tx) => {
+    await tx
+      .update(accounts)
+      .set({ lastLoginAt: now, ...(expired ? { mustChangePassword: true } : {}) })
+      .where(eq(accounts.personId, account.personId));
+    const s = await createSession(tx, account.personId, now, from.ip);
+    await writeAudit(tx, ctx, { personId: account.personId, name: account.name, ...from }, {
+      action: 'LOGIN',
+      result: 'OK',
+      objectType: 'person',
+      objectId: account.personId,
+      objectLabel: account.name,
+    });
+    return s;
+  });
+  return { token: created.token, session: await sessionInfo(ctx, account.personId, created.csrfToken) };
+}
+
+export async function logout(ctx: AppContext, actor: Actor): Promise<void> {
+  await ctx.db.transaction(async (tx) => {
+    await revokeSession(tx, actor.sessionId, ctx.clock.now());
+    await writeAudit(tx, ctx, actor, { action: 'LOGOUT', result: 'OK', objectType: 'person', objectId: actor.personId });
+  });
+}
+
+/**
+ * Changes the password after checking the current one and the policy; every other session of the
+ * person ends at once (SEC-2).
+ */
+export async function changePassword(
+  ctx: AppContext,
+  actor: Actor,
+  input: { currentPassword: string; newPassword: string },
+): Promise<void> {
+  const [person] = await ctx.db
+    .select({ idNumberEnc: persons.idNumberEnc, birthDate: persons.birthDate, phoneEnc: persons.phoneEnc })
+    .from(persons)
+    .where(eq(persons.id, actor.personId));
+  if (!person) throw new DomainError('UNAUTHENTICATED');
+  const idNumber = ctx.cipher.decrypt(person.idNumberEnc);
+  const account = await findAccount(ctx, idNumber);
+  const userKey = usernameKey(ctx, idNumber);
+  if (await guardLocked(ctx, userKey)) throw new DomainError('LOGIN_LOCKED');
+  // An expired initial password still proves who is typing here: the session already exists.
+  const check = await checkPassword(ctx, account, idNumber, input.currentPassword);
+  if (check === 'WRONG' || !account) {
+    await addFailure(ctx, userKey, ctx.config.policy.maxFailures);
+    await writeAudit(ctx.db, ctx, actor, { action: 'PASSWORD_CHANGE', result: 'DENIED', objectType: 'person', objectId: actor.personId, reason: 'PASSWORD_WRONG' });
+    throw new DomainError('PASSWORD_WRONG');
+  }
+  const phone = person.phoneEnc ? ctx.cipher.decrypt(person.phoneEnc) : null;
+  const problems = checkPasswordPolicy(input.newPassword, { idNumber, birthDate: person.birthDate, phone });
+  if (input.newPassword === input.currentPassword) {
+    problems.push({ field: 'newPassword', code: 'SAME', message: '新密码不能与当前密码相同' });
+  }
+  if (problems.length > 0) throw new DomainError('PASSWORD_POLICY', problems.map((p) => p.message).join('；'), problems);
+
+  const hash = await hashPassword(input.newPassword);
+  const now = ctx.clock.now();
+  await ctx.db.transaction(async (tx) => {
+    await tx
+      .update(accounts)
+      .set({ passwordHash: hash, mustChangePassword: false, passwordChangedAt: now, issuedAt: now })
+      .where(eq(accounts.personId, actor.personId));
+    await revokeSessionsOf(tx, actor.personId, now, actor.sessionId);
+    await writeAudit(tx, ctx, actor, { action: 'PASSWORD_CHANGE', result: 'OK', objectType: 'person', objectId: actor.personId });
+  });
+}

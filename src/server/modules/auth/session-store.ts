@@ -1,0 +1,55 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { and, eq, isNull, ne, sql } from 'drizzle-orm';
+import type { Executor } from '../../../db/client';
+import { accounts, persons, sessions } from '../../../db/schema';
+
+export const SESSION_TOUCH_INTERVAL_MS = 60_000;
+
+export function sessionIdOf(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+/** A new session: the cookie gets the random token, the database only its hash. */
+export async function createSession(ex: Executor, personId: number, now: Date, ip: string) {
+  const token = randomBytes(32).toString('base64url');
+  const csrfToken = randomBytes(24).toString('base64url');
+  await ex.insert(sessions).values({ id: sessionIdOf(token), personId, csrfToken, createdAt: now, lastSeenAt: now, ip });
+  return { token, csrfToken, id: sessionIdOf(token) };
+}
+
+export async function loadSession(ex: Executor, token: string) {
+  const [row] = await ex
+    .select({
+      id: sessions.id,
+      personId: sessions.personId,
+      csrfToken: sessions.csrfToken,
+      createdAt: sessions.createdAt,
+      lastSeenAt: sessions.lastSeenAt,
+      revokedAt: sessions.revokedAt,
+      name: persons.name,
+      mustChangePassword: accounts.mustChangePassword,
+      disabledAt: accounts.disabledAt,
+    })
+    .from(sessions)
+    .innerJoin(persons, eq(persons.id, sessions.personId))
+    .innerJoin(accounts, eq(accounts.personId, sessions.personId))
+    .where(eq(sessions.id, sessionIdOf(token)));
+  return row ?? null;
+}
+export type SessionRow = NonNullable<Awaited<ReturnType<typeof loadSession>>>;
+
+export async function touchSession(ex: Executor, id: string, now: Date) {
+  await ex.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.id, id));
+}
+
+export async function revokeSession(ex: Executor, id: string, now: Date) {
+  await ex.update(sessions).set({ revokedAt: now }).where(and(eq(sessions.id, id), isNull(sessions.revokedAt)));
+}
+
+/** Ends every session of a person (password change/reset, revoked admin grant), except `keep`. */
+export async function revokeSessionsOf(ex: Executor, personId: number, now: Date, keep?: string) {
+  await ex
+    .update(sessions)
+    .set({ revokedAt: now })
+    .where(and(eq(sessions.personId, personId), isNull(sessions.revokedAt), keep ? ne(sessions.id, keep) : sql`true`));
+}

@@ -1,0 +1,285 @@
+import { and, asc, count, eq, ilike, isNull, sql } from 'drizzle-orm';
+import type { CreateOrgRequest, Org, OrgSummary, UpdateOrgRequest } from '../../../contracts/orgs';
+import type { Page } from '../../../contracts/common';
+import { orgs } from '../../../db/schema';
+import { DomainError, assertRule } from '../../../domain/errors';
+import {
+  LEAGUE_PREFIX,
+  checkDeletable,
+  checkFullName,
+  checkMove,
+  checkPlacement,
+  computeIsTownship,
+  isSchoolDomain,
+  needsTransitionBranch,
+  orgPermissions,
+  unitPart,
+} from '../../../domain/orgs';
+import { SPECIAL_KIND_LABELS } from '../../../domain/enums';
+import { childPath, pathIds } from '../../../domain/scope';
+import { regionExists, regionFullName } from '../../../lib/regions';
+import { diffFields, writeAudit } from '../../audit';
+import type { AdminActor, AppContext } from '../../context';
+import type { Executor, Tx } from '../../../db/client';
+import {
+  countsOf,
+  findOrg,
+  findOrgInScope,
+  inSubtree,
+  isUniqueViolation,
+  listChildren,
+  moveSubtree,
+  namesOf,
+  nextOrgId,
+  summaryColumns,
+  type OrgRow,
+} from './orgs.repo';
+
+function auditActor(actor: AdminActor) {
+  return { ...actor, actingOrgId: actor.scope.orgId };
+}
+
+/** Loads an org in the actor's scope; otherwise audits the refusal (if it exists) and answers 404. */
+export async function orgInScopeOr404(ctx: AppContext, actor: AdminActor, id: number, ex: Executor = ctx.db): Promise<OrgRow> {
+  const org = await findOrgInScope(ex, id, actor.scope.path);
+  if (org) return org;
+  const exists = await findOrg(ctx.db, id);
+  if (exists) {
+    await writeAudit(ctx.db, ctx, auditActor(actor), { action: 'ACCESS_DENIED', result: 'DENIED', objectType: 'org', objectId: id, orgPath: actor.scope.path, reason: 'OUT_OF_SCOPE' });
+  }
+  throw new DomainError('NOT_FOUND');
+}
+
+type SummaryRow = Awaited<ReturnType<typeof listChildren>>['items'][number];
+
+function toSummary(row: SummaryRow): OrgSummary {
+  const { path: _path, ...rest } = row;
+  return rest;
+}
+
+async function present(ctx: AppContext, actor: AdminActor, org: OrgRow): Promise<Org> {
+  const counts = await countsOf(ctx.db, org);
+  // Breadcrumb from the acting org down: ancestors above the caller's scope stay hidden.
+  const ids = pathIds(org.path);
+  const visible = ids.slice(ids.indexOf(actor.scope.orgId));
+  const names = await namesOf(ctx.db, visible);
+  return {
+    id: org.id,
+    parentId: org.parentId,
+    name: org.name,
+    fullName: org.fullName,
+    kind: org.kind,
+    leadershipLevel: org.leadershipLevel,
+    specialKind: org.specialKind,
+    category: org.category,
+    industryCategory: org.industryCategory,
+    regionCode: org.regionCode,
+    regionName: regionFullName(org.regionCode),
+    isTownship: org.isTownship,
+    schoolCode: org.schoolCode,
+    graduationAt: org.graduationAt,
+    graduationExemptReason: org.graduationExemptReason,
+    contactPhone: org.contactPhone,
+    email: org.email,
+    depth: org.depth,
+    childCount: counts.children,
+    memberCount: counts.directMembers,
+    subtreeMemberCount: counts.subtreeMembers,
+    ancestors: visible.map((id) => ({ id, name: names.get(id) ?? '' })),
+    createdAt: org.createdAt.toISOString(),
+    updatedAt: org.updatedAt.toISOString(),
+    can: orgPermissions(actor.scope, org),
+  };
+}
+
+export async function getOrg(ctx: AppContext, actor: AdminActor, id: number): Promise<Org> {
+  return present(ctx, actor, await orgInScopeOr404(ctx, actor, id));
+}
+
+export async function getChildren(ctx: AppContext, actor: AdminActor, id: number, page: number, pageSize: number): Promise<Page<OrgSummary>> {
+  const parent = await orgInScopeOr404(ctx, actor, id);
+  const { items, total } = await listChildren(ctx.db, parent.id, page, pageSize);
+  return { items: items.map(toSummary), total, page, pageSize };
+}
+
+/** Name search inside the scope (trigram index); each hit shows its path below the acting org. */
+export async function searchOrgs(
+  ctx: AppContext,
+  actor: AdminActor,
+  q: { q: string; kind?: OrgRow['kind']; page: number; pageSize: number },
+) {
+  const pattern = `%${q.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const where = and(
+    isNull(orgs.deletedAt),
+    inSubtree(orgs.path, actor.scope.path),
+    sql`(${ilike(orgs.name, pattern)} OR ${ilike(orgs.fullName, pattern)})`,
+    q.kind ? eq(orgs.kind, q.kind) : undefined,
+  );
+  const [items, [total]] = await Promise.all([
+    ctx.db
+      .select(summaryColumns)
+      .from(orgs)
+      .where(where)
+      .orderBy(asc(orgs.depth), asc(sql`char_length(${orgs.name})`), asc(orgs.name), asc(orgs.id))
+      .limit(q.pageSize)
+      .offset((q.page - 1) * q.pageSize),
+    ctx.db.select({ n: count() }).from(orgs).where(where),
+  ]);
+  const scopeIndex = pathIds(actor.scope.path).length - 1;
+  const ancestorIds = [...new Set(items.flatMap((o) => pathIds(o.path).slice(scopeIndex, -1)))];
+  const names = await namesOf(ctx.db, ancestorIds);
+  return {
+    items: items.map((o) => ({ ...toSummary(o), pathNames: pathIds(o.path).slice(scopeIndex, -1).map((id) => names.get(id) ?? '') })),
+    total: total?.n ?? 0,
+    page: q.page,
+    pageSize: q.pageSize,
+  };
+}
+
+async function insertOrg(tx: Tx, ctx: AppContext, actor: AdminActor, parent: OrgRow, values: Omit<typeof orgs.$inferInsert, 'id' | 'path' | 'depth' | 'parentId'>) {
+  const id = await nextOrgId(tx);
+  const now = ctx.clock.now();
+  try {
+    const [row] = await tx
+      .insert(orgs)
+      .values({ ...values, id, parentId: parent.id, path: childPath(parent.path, id), depth: parent.depth + 1, createdAt: now, updatedAt: now })
+      .returning();
+    await writeAudit(tx, ctx, auditActor(actor), {
+      action: 'ORG_CREATE',
+      result: 'OK',
+      objectType: 'org',
+      objectId: id,
+      objectLabel: values.name,
+      orgPath: row!.path,
+      changes: diffFields({}, { name: values.name, fullName: values.fullName, kind: values.kind, parentId: parent.id }),
+    });
+    return row!;
+  } catch (err) {
+    if (isUniqueViolation(err)) throw new DomainError('ORG_9_NAME_TAKEN', `“${parent.name}”下已有名为“${values.name}”或全称相同的组织`);
+    throw err;
+  }
+}
+
+/**
+ * Creates an org under ORG-1/2/3/4/9. A township org (ORG-3) gets its 学社衔接临时团支部 in the same
+ * transaction, so one never exists without the other.
+ */
+export async function createOrg(ctx: AppContext, actor: AdminActor, input: CreateOrgRequest): Promise<Org> {
+  const parent = await orgInScopeOr404(ctx, actor, input.parentId);
+  const child = {
+    kind: input.kind,
+    leadershipLevel: input.leadershipLevel ?? null,
+    specialKind: input.specialKind ?? null,
+    industryCategory: input.industryCategory,
+    schoolCode: input.schoolCode ?? null,
+  };
+  assertRule(checkPlacement(parent, child));
+  assertRule(checkFullName(input.kind, input.fullName));
+  if (input.regionCode && !regionExists(input.regionCode)) throw new DomainError('ORG_8_REGION_UNKNOWN', `行政区划代码“${input.regionCode}”不存在`);
+  const regionCode = input.regionCode ?? null;
+  const isTownship = computeIsTownship(parent, { kind: input.kind, regionCode });
+
+  const created = await ctx.db.transaction(async (tx) => {
+    const org = await insertOrg(tx, ctx, actor, parent, {
+      ...child,
+      name: input.name,
+      fullName: input.fullName,
+      regionCode,
+      isTownship,
+      contactPhone: input.contactPhone ?? null,
+      email: input.email ?? null,
+    });
+    if (needsTransitionBranch(org)) {
+      await insertOrg(tx, ctx, actor, org, {
+        kind: 'BRANCH',
+        leadershipLevel: null,
+        specialKind: 'TRANSITION',
+        industryCategory: org.industryCategory,
+        schoolCode: null,
+        name: SPECIAL_KIND_LABELS.TRANSITION,
+        fullName: `${LEAGUE_PREFIX}${unitPart(org.fullName)}学社衔接临时支部委员会`,
+        regionCode: org.regionCode,
+        isTownship: false,
+      });
+    }
+    return org;
+  });
+  return present(ctx, actor, created);
+}
+
+export async function updateOrg(ctx: AppContext, actor: AdminActor, id: number, patch: UpdateOrgRequest): Promise<Org> {
+  const updated = await ctx.db.transaction(async (tx) => {
+    const org = await orgInScopeOr404(ctx, actor, id, tx);
+    if (patch.fullName !== undefined) assertRule(checkFullName(org.kind, patch.fullName));
+    if (patch.regionCode && !regionExists(patch.regionCode)) throw new DomainError('ORG_8_REGION_UNKNOWN', `行政区划代码“${patch.regionCode}”不存在`);
+    const industry = patch.industryCategory ?? org.industryCategory;
+    const schoolCode = patch.schoolCode === undefined ? org.schoolCode : patch.schoolCode;
+    if (schoolCode && !isSchoolDomain(industry)) throw new DomainError('ORG_4_SCHOOL_CODE_SCHOOL_ONLY');
+    const next: Partial<OrgRow> = { ...patch };
+    if (patch.regionCode !== undefined && org.parentId !== null) {
+      // ORG-3 is recomputed from the region; corrections of the flag go through REP-2.
+      const parent = await findOrg(tx, org.parentId);
+      if (parent) next.isTownship = computeIsTownship(parent, { kind: org.kind, regionCode: patch.regionCode });
+    }
+    const changes = diffFields(org, next);
+    if (Object.keys(changes).length === 0) return org;
+    try {
+      const [row] = await tx.update(orgs).set({ ...next, updatedAt: ctx.clock.now() }).where(eq(orgs.id, id)).returning();
+      await writeAudit(tx, ctx, auditActor(actor), { action: 'ORG_UPDATE', result: 'OK', objectType: 'org', objectId: id, objectLabel: row!.name, orgPath: row!.path, changes });
+      return row!;
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new DomainError('ORG_9_NAME_TAKEN');
+      throw err;
+    }
+  });
+  return present(ctx, actor, updated);
+}
+
+/** Moves an org and everything below it under a new parent, both inside the actor's scope. */
+export async function moveOrg(ctx: AppContext, actor: AdminActor, id: number, newParentId: number): Promise<Org> {
+  const moved = await ctx.db.transaction(async (tx) => {
+    const org = await orgInScopeOr404(ctx, actor, id, tx);
+    if (org.id === actor.scope.orgId) throw new DomainError('ORG_ROOT_IMMUTABLE');
+    const newParent = await orgInScopeOr404(ctx, actor, newParentId, tx);
+    assertRule(checkMove(org, newParent));
+    // Lock both ends so two concurrent moves cannot create a cycle.
+    await tx.execute(sql`SELECT id FROM orgs WHERE id IN (${org.id}, ${newParent.id}) ORDER BY id FOR UPDATE`);
+    const now = ctx.clock.now();
+    let result;
+    try {
+      result = await moveSubtree(tx, org, newParent, now);
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new DomainError('ORG_9_NAME_TAKEN', `“${newParent.name}”下已有同名组织`);
+      throw err;
+    }
+    const isTownship = computeIsTownship(newParent, org);
+    const [row] = await tx.update(orgs).set({ isTownship }).where(eq(orgs.id, org.id)).returning();
+    await writeAudit(tx, ctx, auditActor(actor), {
+      action: 'ORG_MOVE',
+      result: 'OK',
+      objectType: 'org',
+      objectId: org.id,
+      objectLabel: org.name,
+      orgPath: row!.path,
+      changes: { parentId: { before: org.parentId, after: newParent.id } },
+      reason: `移动了${result.orgs}个组织、${result.members}名团员`,
+    });
+    return row!;
+  });
+  return present(ctx, actor, moved);
+}
+
+/** ORG-7: deleted only when empty; the row stays (deletedAt) so history keeps its names. */
+export async function deleteOrg(ctx: AppContext, actor: AdminActor, id: number): Promise<void> {
+  await ctx.db.transaction(async (tx) => {
+    const org = await orgInScopeOr404(ctx, actor, id, tx);
+    if (org.id === actor.scope.orgId) throw new DomainError('ORG_ROOT_IMMUTABLE');
+    await tx.execute(sql`SELECT id FROM orgs WHERE id = ${org.id} FOR UPDATE`);
+    const counts = await countsOf(tx, org);
+    // Open transfers arrive with the transfer module (issue 3/7); until then there are none.
+    assertRule(checkDeletable({ children: counts.children, members: counts.subtreeMembers, openTransfers: 0, activeCadres: counts.activeCadres }));
+    await tx.update(orgs).set({ deletedAt: ctx.clock.now() }).where(eq(orgs.id, org.id));
+    await writeAudit(tx, ctx, auditActor(actor), { action: 'ORG_DELETE', result: 'OK', objectType: 'org', objectId: org.id, objectLabel: org.name, orgPath: org.path });
+  });
+}
+

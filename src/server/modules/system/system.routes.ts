@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { ErrorResponse } from '../../../contracts/common';
+import { MovableClock } from '../../../lib/clock';
+import type { AppContext } from '../../context';
+import { sendError } from '../../http/errors';
+import type { ZApp } from '../../http/types';
+
+export function registerSystemRoutes(app: ZApp, ctx: AppContext): void {
+  app.get('/api/health', {
+    config: { access: 'public' },
+    schema: {
+      operationId: 'getHealth',
+      tags: ['系统'],
+      summary: '服务是否就绪',
+      response: { 200: z.object({ status: z.literal('ok'), database: z.enum(['pglite', 'postgres']), now: z.string() }) },
+    },
+    handler: async () => ({ status: 'ok' as const, database: ctx.database.kind, now: ctx.clock.now().toISOString() }),
+  });
+
+  // Test-only: moves the server's clock (ZHTJ_TEST_API=1, refused in production by loadConfig).
+  app.post('/api/test/clock', {
+    config: { access: 'public' },
+    schema: {
+      operationId: 'setClock',
+      tags: ['测试'],
+      summary: '设置服务器时间（仅 ZHTJ_TEST_API=1 时可用）',
+      body: z.strictObject({ now: z.iso.datetime({ offset: true }) }),
+      response: { 200: z.object({ now: z.string() }), 404: ErrorResponse },
+    },
+    handler: async (req, reply) => {
+      if (!ctx.config.testApi || !(ctx.clock instanceof MovableClock)) return sendError(reply, 'TEST_API_DISABLED');
+      ctx.clock.set(new Date(req.body.now));
+      return { now: ctx.clock.now().toISOString() };
+    },
+  });
+}
