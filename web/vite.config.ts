@@ -3,7 +3,7 @@ import { defineConfig } from 'vite';
 
 // The web app lives in web/ and imports the shared domain rules and API contracts from ../src.
 export default defineConfig({
-  root: __dirname,
+  root: import.meta.dirname,
   plugins: [react()],
   build: {
     outDir: 'dist',

@@ -46,6 +46,8 @@ export function isLocked(guard: FailureGuard | null, now: Date): boolean {
 
 /** The guard after one more failure; it locks when the count reaches `max` within the window. */
 export function recordFailure(guard: FailureGuard | null, now: Date, max: number, policy: AccountPolicy): FailureGuard {
+  // A failure that races past the lock check counts, but never shortens the lock (the window may be over).
+  if (guard && isLocked(guard, now)) return { ...guard, failures: guard.failures + 1 };
   const windowMs = policy.failureWindowMinutes * 60_000;
   const fresh = !guard || now.getTime() - guard.windowStartedAt.getTime() > windowMs || (guard.lockedUntil && guard.lockedUntil <= now);
   const failures = fresh ? 1 : guard.failures + 1;
@@ -94,17 +96,20 @@ export function checkPasswordPolicy(
   if (length > PASSWORD_MAX_LENGTH) add('TOO_LONG', `密码最多${PASSWORD_MAX_LENGTH}个字符`);
   if (password.trim() !== password || password.trim() === '') add('WHITESPACE', '密码首尾不能是空格');
   const lower = password.toLowerCase();
+  // Personal data typed with separators ("2004-06-15", "138 0000 0000") is still personal data.
+  const forms = [lower, lower.replace(/[\s\-./_:]+/g, '')];
+  const contains = (part: string) => forms.some((form) => form.includes(part));
   const id = person.idNumber.toLowerCase();
-  if (lower.includes(id.slice(-8))) add('INITIAL', '不能使用初始密码（身份证号码后8位）');
+  if (contains(id.slice(-8))) add('INITIAL', '不能使用初始密码（身份证号码后8位）');
   for (let i = 0; i + 6 <= id.length; i++) {
-    if (lower.includes(id.slice(i, i + 6))) {
+    if (contains(id.slice(i, i + 6))) {
       add('ID_NUMBER', '密码不能包含身份证号码中连续的6位');
       break;
     }
   }
   const ymd = person.birthDate.replaceAll('-', '');
-  if (lower.includes(ymd) || lower.includes(ymd.slice(2))) add('BIRTH_DATE', '密码不能包含出生日期');
-  if (person.phone && lower.includes(person.phone)) add('PHONE', '密码不能包含手机号码');
+  if (contains(ymd) || contains(ymd.slice(2))) add('BIRTH_DATE', '密码不能包含出生日期');
+  if (person.phone && contains(person.phone)) add('PHONE', '密码不能包含手机号码');
   if (COMMON_PASSWORDS.some((c) => lower === c || (c.length >= 8 && lower.includes(c)))) add('COMMON', '密码过于常见，请换一个');
   if (/^(.)\1+$/.test(password)) add('REPEATED', '密码不能由同一个字符重复组成');
   return problems;

@@ -25,11 +25,16 @@ export function lastDayOfMonth(yearMonth: string): string {
   return d.toISOString().slice(0, 10);
 }
 
-/** Whole years between a birth date and a date (both YYYY-MM-DD). */
+/**
+ * Whole years between a birth date and a date (both YYYY-MM-DD). Born on 29 February, one has the
+ * birthday on 28 February of a common year: a period with no corresponding day ends on the month's
+ * last day (民法典 第二百零二条), as in addMonths.
+ */
 export function ageOn(birthDate: string, on: string): number {
   const by = Number(birthDate.slice(0, 4));
   const oy = Number(on.slice(0, 4));
-  const birthdayPassed = on.slice(5) >= birthDate.slice(5);
+  const birthday = birthDate.slice(5) === '02-29' && lastDayOfMonth(`${oy}-02`) !== `${oy}-02-29` ? '02-28' : birthDate.slice(5);
+  const birthdayPassed = on.slice(5) >= birthday;
   return oy - by - (birthdayPassed ? 0 : 1);
 }
 

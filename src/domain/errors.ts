@@ -96,6 +96,7 @@ const catalog = {
 } as const satisfies Record<string, readonly [ErrorKind, string]>;
 
 export type ErrorCode = keyof typeof catalog;
+export const ERROR_CODES = Object.keys(catalog) as ErrorCode[];
 
 export function errorKind(code: ErrorCode): ErrorKind {
   return catalog[code][0];

@@ -63,7 +63,10 @@ export function validateIdNumber(raw: string, today?: string): IdNumberResult {
   const m = Number(value.slice(10, 12));
   const d = Number(value.slice(12, 14));
   const birthDate = `${value.slice(6, 10)}-${value.slice(10, 12)}-${value.slice(12, 14)}`;
-  if (y < 1900 || !isRealDate(y, m, d)) {
+  if (y < 1900) {
+    return { ok: false, code: 'MEM_2_BIRTH_DATE', message: `身份证号码中的出生年份${y}早于1900年` };
+  }
+  if (!isRealDate(y, m, d)) {
     return { ok: false, code: 'MEM_2_BIRTH_DATE', message: `身份证号码第7至14位的出生日期“${value.slice(6, 14)}”不是真实存在的日期` };
   }
   if (today && birthDate > today) {

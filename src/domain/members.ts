@@ -88,6 +88,7 @@ export function isGraduating(input: {
   graduateStatus: string | null | undefined;
   today: string;
 }): boolean {
+  if (input.graduateStatus === 'TEACHER') return false; // GRAD-6: a teacher is not a student
   if (input.branchCategory === 'GRADUATE' || input.graduateStatus === 'GRADUATE') return true;
   return !!input.branchGraduationAt && input.branchGraduationAt.slice(0, 4) === input.today.slice(0, 4);
 }

@@ -160,7 +160,9 @@ export function suggestFullName(kind: OrgKind, name: string, parentFullName: str
   const parentUnit = parentFullName ? unitPart(parentFullName) : '';
   const unit = unitPart(name);
   const combined = unit.startsWith(parentUnit) ? unit : `${parentUnit}${unit}`;
-  return `${LEAGUE_PREFIX}${combined}${fullNameSuffix(kind)}`;
+  // 团工委 is short for 团的工作委员会; its 全称 keeps 工作 (unitPart strips it from parent names too).
+  const suffix = kind === 'WORK_COMMITTEE' ? '工作委员会' : fullNameSuffix(kind);
+  return `${LEAGUE_PREFIX}${combined}${suffix}`;
 }
 
 /** ORG-7: an org is deleted only when nothing is left in it. */

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- test responses are asserted field by field; typing every body would add nothing */
 import type { LightMyRequestResponse } from 'fastify';
 import type { ZApp } from '../../src/server/http/types';
 

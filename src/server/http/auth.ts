@@ -36,7 +36,27 @@ export function cookieName(secure: boolean): string {
   return secure ? '__Host-zhtj_session' : 'zhtj_session';
 }
 
+/**
+ * The session cookie's attributes, the same when it is set and when it is cleared: a browser ignores
+ * a clearing Set-Cookie for a __Host- cookie that lacks Secure.
+ */
+export function cookieOptions(secure: boolean) {
+  return { path: '/', httpOnly: true, sameSite: 'strict' as const, secure };
+}
+
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * A route's access level. An API route that does not say is closed (any session), never public by
+ * accident; only the API docs UI and the web app's own paths are open without saying so.
+ */
+function accessOf(req: FastifyRequest): Access {
+  const configured = req.routeOptions.config?.access;
+  if (configured) return configured;
+  const url = req.routeOptions.url;
+  if (url === undefined || !url.startsWith('/api/') || url === '/api/docs' || url.startsWith('/api/docs/')) return 'public';
+  return 'session';
+}
 
 export function requireActor(req: FastifyRequest): Actor {
   if (!req.actor) throw new DomainError('UNAUTHENTICATED');
@@ -84,12 +104,14 @@ export function installAuth(app: FastifyInstance, ctx: AppContext): void {
 
   const cookie = cookieName(ctx.config.cookieSecure);
 
-  async function deny(req: FastifyRequest, reply: FastifyReply, code: ErrorCode, actor: Actor | null) {
+  async function deny(req: FastifyRequest, reply: FastifyReply, code: ErrorCode, actor: Actor | null, orgId?: number) {
     if (code !== 'UNAUTHENTICATED') {
       await writeAudit(ctx.db, ctx, actor ? { ...actor } : { ip: req.ip, requestId: req.id }, {
         action: 'ACCESS_DENIED',
         result: 'DENIED',
-        reason: `${code} ${req.method} ${req.routeOptions.url ?? req.url}`,
+        objectType: orgId === undefined ? undefined : 'org',
+        objectId: orgId,
+        reason: `${code} ${req.method} ${req.routeOptions.url ?? req.url}${orgId === undefined ? '' : ` x-org-id=${orgId}`}`,
       }).catch((err: unknown) => req.log.error({ err }, 'audit write failed'));
     }
     return sendError(reply, code);
@@ -97,8 +119,8 @@ export function installAuth(app: FastifyInstance, ctx: AppContext): void {
 
   // Runs before the body is parsed: an anonymous caller learns nothing from validation errors.
   app.addHook('onRequest', async (req, reply) => {
-    const access = req.routeOptions.config?.access;
-    if (access === undefined || access === 'public') return;
+    const access = accessOf(req);
+    if (access === 'public') return;
 
     const token = req.cookies[cookie];
     if (!token) return deny(req, reply, 'UNAUTHENTICATED', null);
@@ -108,7 +130,7 @@ export function installAuth(app: FastifyInstance, ctx: AppContext): void {
     const state = session.disabledAt ? 'REVOKED' : sessionState(session, now, ctx.config.policy);
     if (state !== 'ACTIVE') {
       if (state !== 'REVOKED') await revokeSession(ctx.db, session.id, now);
-      reply.clearCookie(cookie, { path: '/' });
+      reply.clearCookie(cookie, cookieOptions(ctx.config.cookieSecure));
       return sendError(reply, state === 'REVOKED' ? 'UNAUTHENTICATED' : 'SESSION_EXPIRED');
     }
     const actor: Actor = { personId: session.personId, name: session.name, sessionId: session.id, ip: req.ip, requestId: req.id };
@@ -131,7 +153,7 @@ export function installAuth(app: FastifyInstance, ctx: AppContext): void {
       if (!Number.isSafeInteger(orgId) || orgId <= 0) return deny(req, reply, 'ORG_HEADER_REQUIRED', actor);
       // Checked on every request, so a revoked grant stops working at once.
       const scope = await loadAdminScope(ctx, actor.personId, orgId);
-      if (!scope) return deny(req, reply, 'NOT_ADMIN_OF_ORG', actor);
+      if (!scope) return deny(req, reply, 'NOT_ADMIN_OF_ORG', actor, orgId);
       req.adminScope = scope;
     }
     if (access === 'member') {

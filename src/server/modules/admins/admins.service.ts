@@ -9,7 +9,7 @@ import { writeAudit } from '../../audit';
 import type { AdminActor, AppContext } from '../../context';
 import { revokeSessionsOf } from '../auth/session-store';
 import { inSubtree } from '../orgs/orgs.repo';
-import { orgInScopeOr404 } from '../orgs/orgs.service';
+import { lockOrgInScope, orgInScopeOr404 } from '../orgs/orgs.service';
 import { ensureAccount } from '../people/persons';
 
 const auditActor = (actor: AdminActor) => ({ ...actor, actingOrgId: actor.scope.orgId });
@@ -70,8 +70,9 @@ export async function listAdmins(
  */
 export async function grantAdmin(ctx: AppContext, actor: AdminActor, input: { orgId: number; personId: number }): Promise<Admin> {
   const now = ctx.clock.now();
+  await orgInScopeOr404(ctx, actor, input.orgId);
   const grantId = await ctx.db.transaction(async (tx) => {
-    const org = await orgInScopeOr404(ctx, actor, input.orgId, tx);
+    const org = await lockOrgInScope(tx, actor, input.orgId, 'share');
     const [cadre] = await tx
       .select({ id: cadrePositions.id, name: persons.name, idNumber: persons.idNumberMasked })
       .from(cadrePositions)
@@ -105,10 +106,21 @@ export async function grantAdmin(ctx: AppContext, actor: AdminActor, input: { or
 /** Revokes an admin grant; the person's sessions end at once (SEC-2). */
 export async function revokeAdmin(ctx: AppContext, actor: AdminActor, grantId: number): Promise<Admin> {
   const now = ctx.clock.now();
+  const inScope = and(eq(adminGrants.id, grantId), inSubtree(orgs.path, actor.scope.path));
+  const [visible] = await selectAdmins(ctx.db).where(inScope);
+  if (!visible) {
+    // SEC-1/SEC-3: a grant elsewhere answers like a missing one, and the refusal is logged.
+    const [exists] = await ctx.db.select({ id: adminGrants.id }).from(adminGrants).where(eq(adminGrants.id, grantId));
+    if (exists) {
+      await writeAudit(ctx.db, ctx, auditActor(actor), { action: 'ACCESS_DENIED', result: 'DENIED', objectType: 'admin', objectId: grantId, orgPath: actor.scope.path, reason: 'OUT_OF_SCOPE' });
+    }
+    throw new DomainError('NOT_FOUND');
+  }
   await ctx.db.transaction(async (tx) => {
-    const [grant] = await selectAdmins(tx).where(and(eq(adminGrants.id, grantId), inSubtree(orgs.path, actor.scope.path)));
-    if (!grant) throw new DomainError('NOT_FOUND');
+    // Lock first, then read: a concurrent revoke is seen, not repeated.
     await tx.select({ id: adminGrants.id }).from(adminGrants).where(eq(adminGrants.id, grantId)).for('update');
+    const [grant] = await selectAdmins(tx).where(inScope);
+    if (!grant) throw new DomainError('NOT_FOUND');
     if (grant.revokedAt) throw new DomainError('ADM_1_ALREADY_REVOKED');
     if (grant.personId === actor.personId && grant.orgId === actor.scope.orgId) throw new DomainError('ADM_1_SELF_REVOKE');
     await tx.update(adminGrants).set({ revokedAt: now, revokedBy: actor.personId }).where(and(eq(adminGrants.id, grantId), isNull(adminGrants.revokedAt)));

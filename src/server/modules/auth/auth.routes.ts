@@ -1,7 +1,7 @@
 import { ChangePasswordRequest, LoginRequest, SessionResponse } from '../../../contracts/auth';
 import { ErrorResponse, OkResponse } from '../../../contracts/common';
 import type { AppContext } from '../../context';
-import { cookieName, requireActor } from '../../http/auth';
+import { cookieName, cookieOptions, requireActor } from '../../http/auth';
 import type { ZApp } from '../../http/types';
 import { changePassword, login, logout, sessionInfo } from './auth.service';
 
@@ -21,7 +21,7 @@ export function registerAuthRoutes(app: ZApp, ctx: AppContext): void {
     },
     handler: async (req, reply) => {
       const { token, session } = await login(ctx, req.body, { ip: req.ip, requestId: req.id });
-      reply.setCookie(cookie, token, { path: '/', httpOnly: true, sameSite: 'strict', secure: ctx.config.cookieSecure });
+      reply.setCookie(cookie, token, cookieOptions(ctx.config.cookieSecure));
       return session;
     },
   });
@@ -37,7 +37,7 @@ export function registerAuthRoutes(app: ZApp, ctx: AppContext): void {
     schema: { operationId: 'logout', tags: ['账户'], summary: '退出登录', response: { 200: OkResponse, ...errors } },
     handler: async (req, reply) => {
       await logout(ctx, requireActor(req));
-      reply.clearCookie(cookie, { path: '/' });
+      reply.clearCookie(cookie, cookieOptions(ctx.config.cookieSecure));
       return { ok: true as const };
     },
   });

@@ -13,7 +13,7 @@ import { burnVerifyTime, constantTimeEquals, hashPassword, verifyPassword } from
 import { writeAudit } from '../../audit';
 import type { Actor, AppContext } from '../../context';
 import type { SessionResponse } from '../../../contracts/auth';
-import { addFailure, addressKey, clearGuard, guardLocked, usernameKey } from './login-guard';
+import { addressKey, clearGuard, releaseAttempt, reserveAttempt, usernameKey } from './login-guard';
 import { createSession, revokeSession, revokeSessionsOf } from './session-store';
 
 interface AccountRow {
@@ -107,18 +107,31 @@ export async function sessionInfo(ctx: AppContext, personId: number, csrfToken: 
   };
 }
 
+/**
+ * What the audit log keeps of a typed username: an ID number masked (SEC-4); anything else is not
+ * logged at all, since people type their password into the username field (SEC-3).
+ */
+function loggedUsername(username: string): string {
+  return /^\d{17}[\dX]$/.test(username) ? maskIdNumber(username) : '（非身份证号码）';
+}
+
 /** SEC-2 login: same answer for an unknown ID and a wrong password; throttled per account and address. */
 export async function login(
   ctx: AppContext,
   input: { username: string; password: string },
   from: { ip: string; requestId: string },
 ): Promise<{ token: string; session: SessionResponse }> {
+  const { policy } = ctx.config;
   const ipKey = addressKey(from.ip);
-  if (await guardLocked(ctx, ipKey)) throw new DomainError('LOGIN_THROTTLED');
   const username = normalizeIdNumber(input.username);
+  // Each attempt counts as a failure until it succeeds, for the address and for the account.
+  if (!(await reserveAttempt(ctx, ipKey, policy.ipMaxFailures))) {
+    await writeAudit(ctx.db, ctx, from, { action: 'LOGIN_FAILED', result: 'DENIED', reason: `THROTTLED ${loggedUsername(username)}` });
+    throw new DomainError('LOGIN_THROTTLED');
+  }
   const userKey = usernameKey(ctx, username);
-  if (await guardLocked(ctx, userKey)) {
-    await writeAudit(ctx.db, ctx, from, { action: 'LOGIN_FAILED', result: 'DENIED', reason: `LOCKED ${maskIdNumber(username)}` });
+  if (!(await reserveAttempt(ctx, userKey, policy.maxFailures))) {
+    await writeAudit(ctx.db, ctx, from, { action: 'LOGIN_FAILED', result: 'DENIED', reason: `LOCKED ${loggedUsername(username)}` });
     throw new DomainError('LOGIN_LOCKED');
   }
 
@@ -127,19 +140,18 @@ export async function login(
   const check = await checkPassword(ctx, account, username, input.password);
 
   if (check !== 'OK' || !account) {
-    await addFailure(ctx, userKey, ctx.config.policy.maxFailures);
-    await addFailure(ctx, ipKey, ctx.config.policy.ipMaxFailures);
     await writeAudit(ctx.db, ctx, from, {
       action: 'LOGIN_FAILED',
       result: 'DENIED',
       objectType: account ? 'person' : undefined,
       objectId: account?.personId,
-      reason: `${check} ${maskIdNumber(username)}`,
+      reason: `${check} ${loggedUsername(username)}`,
     });
     throw new DomainError(check === 'INITIAL_EXPIRED' ? 'INITIAL_PASSWORD_EXPIRED' : 'LOGIN_FAILED');
   }
 
   await clearGuard(ctx, userKey);
+  await releaseAttempt(ctx, ipKey, policy.ipMaxFailures);
   const now = ctx.clock.now();
   const roles = await activeRoles(ctx, account.personId);
   // MLPS: an admin's password past its maximum age must be changed now.
@@ -186,14 +198,14 @@ export async function changePassword(
   const idNumber = ctx.cipher.decrypt(person.idNumberEnc);
   const account = await findAccount(ctx, idNumber);
   const userKey = usernameKey(ctx, idNumber);
-  if (await guardLocked(ctx, userKey)) throw new DomainError('LOGIN_LOCKED');
+  if (!(await reserveAttempt(ctx, userKey, ctx.config.policy.maxFailures))) throw new DomainError('LOGIN_LOCKED');
   // An expired initial password still proves who is typing here: the session already exists.
   const check = await checkPassword(ctx, account, idNumber, input.currentPassword);
   if (check === 'WRONG' || !account) {
-    await addFailure(ctx, userKey, ctx.config.policy.maxFailures);
     await writeAudit(ctx.db, ctx, actor, { action: 'PASSWORD_CHANGE', result: 'DENIED', objectType: 'person', objectId: actor.personId, reason: 'PASSWORD_WRONG' });
     throw new DomainError('PASSWORD_WRONG');
   }
+  await clearGuard(ctx, userKey);
   const phone = person.phoneEnc ? ctx.cipher.decrypt(person.phoneEnc) : null;
   const problems = checkPasswordPolicy(input.newPassword, { idNumber, birthDate: person.birthDate, phone });
   if (input.newPassword === input.currentPassword) {

@@ -1,6 +1,15 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import type { Tx } from '../../../db/client';
-import { cadrePositions } from '../../../db/schema';
+import { adminGrants, cadrePositions } from '../../../db/schema';
+import { DomainError } from '../../../domain/errors';
+
+export async function isActiveAdmin(tx: Tx, personId: number, orgId: number): Promise<boolean> {
+  const [row] = await tx
+    .select({ id: adminGrants.id })
+    .from(adminGrants)
+    .where(and(eq(adminGrants.personId, personId), eq(adminGrants.orgId, orgId), isNull(adminGrants.revokedAt)));
+  return !!row;
+}
 
 export async function activePosition(tx: Tx, personId: number, orgId: number) {
   const [row] = await tx
@@ -19,6 +28,10 @@ export async function activePosition(tx: Tx, personId: number, orgId: number) {
 export async function syncBranchCadre(tx: Tx, personId: number, branchId: number, position: string | null, today: string, note?: string) {
   const current = await activePosition(tx, personId, branchId);
   if (current && current.position === position) return;
+  if (current && !position && (await isActiveAdmin(tx, personId, branchId))) {
+    // ADM-1: an admin is a cadre of the org; the grant is revoked first (as for 卸任, CAD-3).
+    throw new DomainError('CAD_3_IS_ADMIN');
+  }
   if (current) {
     await tx
       .update(cadrePositions)

@@ -1,7 +1,7 @@
 import { and, asc, count, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { Cadre, CreateCadreRequest } from '../../../contracts/cadres';
 import type { Page } from '../../../contracts/common';
-import { outer, type Executor } from '../../../db/client';
+import { outer, type Executor, type Tx } from '../../../db/client';
 import { cadrePositions, orgs, persons } from '../../../db/schema';
 import { checkCadrePost } from '../../../domain/cadres';
 import { chinaDate } from '../../../domain/dates';
@@ -11,7 +11,7 @@ import { maskIdNumber } from '../../../domain/masking';
 import { writeAudit } from '../../audit';
 import type { AdminActor, AppContext } from '../../context';
 import { inSubtree } from '../orgs/orgs.repo';
-import { orgInScopeOr404 } from '../orgs/orgs.service';
+import { lockOrgInScope, orgInScopeOr404 } from '../orgs/orgs.service';
 import { findOrCreatePerson, personConflict, validIdNumberOrThrow } from '../people/persons';
 import { activePosition } from './cadres.repo';
 
@@ -50,8 +50,35 @@ function present(row: CadreRow): Cadre {
   return rest;
 }
 
-async function cadreInScopeOr404(ctx: AppContext, actor: AdminActor, id: number, ex: Executor = ctx.db): Promise<CadreRow> {
-  const [row] = await selectCadres(ex).where(and(eq(cadrePositions.id, id), inSubtree(orgs.path, actor.scope.path)));
+/** CAD-3: a post's dates keep the history in order: never in the future, never before the post they follow. */
+function checkPostDate(field: 'startedAt' | 'endedAt', date: string, today: string, notBefore?: string): void {
+  const message =
+    date > today ? '日期不能晚于今天' : notBefore && date < notBefore ? `日期不能早于现任职务的开始日期（${notBefore}）` : null;
+  if (message) throw new DomainError('VALIDATION_FAILED', message, [{ field, message }]);
+}
+
+function findCadreInScope(ex: Executor, actor: AdminActor, id: number) {
+  return selectCadres(ex).where(and(eq(cadrePositions.id, id), inSubtree(orgs.path, actor.scope.path)));
+}
+
+/**
+ * A cadre post in the actor's scope; otherwise the refusal is audited (when the post exists elsewhere)
+ * and the answer is a 404, as for a missing one (SEC-1, SEC-3). Called outside a change's transaction.
+ */
+async function cadreInScopeOr404(ctx: AppContext, actor: AdminActor, id: number): Promise<CadreRow> {
+  const [row] = await findCadreInScope(ctx.db, actor, id);
+  if (row) return row;
+  const [exists] = await ctx.db.select({ id: cadrePositions.id }).from(cadrePositions).where(eq(cadrePositions.id, id));
+  if (exists) {
+    await writeAudit(ctx.db, ctx, auditActor(actor), { action: 'ACCESS_DENIED', result: 'DENIED', objectType: 'cadre', objectId: id, orgPath: actor.scope.path, reason: 'OUT_OF_SCOPE' });
+  }
+  throw new DomainError('NOT_FOUND');
+}
+
+/** Inside a change's transaction: locks the post first, then reads it (a concurrent change is seen, not overwritten). */
+async function lockCadreInScope(tx: Tx, actor: AdminActor, id: number): Promise<CadreRow> {
+  await tx.select({ id: cadrePositions.id }).from(cadrePositions).where(eq(cadrePositions.id, id)).for('update');
+  const [row] = await findCadreInScope(tx, actor, id);
   if (!row) throw new DomainError('NOT_FOUND');
   return row;
 }
@@ -82,8 +109,10 @@ export async function createCadre(ctx: AppContext, actor: AdminActor, input: Cre
   if (org.kind === 'BRANCH') throw new DomainError('CAD_1_BRANCH_CADRE_VIA_MEMBER');
   assertRule(checkCadrePost(org.kind, input.position, input.nature));
   const id = validIdNumberOrThrow(input.idNumber, today);
+  if (input.startedAt) checkPostDate('startedAt', input.startedAt, today);
   const cadreId = await ctx.db
     .transaction(async (tx) => {
+      await lockOrgInScope(tx, actor, org.id, 'share');
       const { person } = await findOrCreatePerson(tx, ctx, { name: input.name, idNumber: id.value, birthDate: id.birthDate, gender: id.gender, phone: input.phone });
       if (await activePosition(tx, person.id, org.id)) throw new DomainError('CAD_1_ALREADY_CADRE');
       const [row] = await tx
@@ -104,7 +133,8 @@ export async function createCadre(ctx: AppContext, actor: AdminActor, input: Cre
     .catch((err: unknown) => {
       throw personConflict(err) ?? err;
     });
-  return present(await cadreInScopeOr404(ctx, actor, cadreId));
+  const [created] = await findCadreInScope(ctx.db, actor, cadreId);
+  return present(created!);
 }
 
 /** CAD-3: 职务变更 ends the current post and starts the new one linked to it. */
@@ -115,15 +145,16 @@ export async function changeCadrePosition(
   input: { position: string; nature?: CadreNature | null; startedAt?: string; note?: string | null },
 ): Promise<Cadre> {
   const today = chinaDate(ctx.clock.now());
+  await cadreInScopeOr404(ctx, actor, id);
   const newId = await ctx.db.transaction(async (tx) => {
-    const current = await cadreInScopeOr404(ctx, actor, id, tx);
-    await tx.select({ id: cadrePositions.id }).from(cadrePositions).where(eq(cadrePositions.id, id)).for('update');
+    const current = await lockCadreInScope(tx, actor, id);
     if (current.orgKind === 'BRANCH') throw new DomainError('CAD_1_BRANCH_CADRE_VIA_MEMBER');
     if (current.endedAt) throw new DomainError('CAD_3_POSITION_ENDED');
     const nature = input.nature === undefined ? current.nature : input.nature;
     assertRule(checkCadrePost(current.orgKind, input.position, nature));
     if (input.position === current.position && nature === current.nature) throw new DomainError('CAD_3_SAME_POSITION');
     const startedAt = input.startedAt ?? today;
+    checkPostDate('startedAt', startedAt, today, current.startedAt);
     await tx.update(cadrePositions).set({ endedAt: startedAt, endNote: input.note ?? '职务变更' }).where(eq(cadrePositions.id, id));
     const [row] = await tx
       .insert(cadrePositions)
@@ -141,18 +172,20 @@ export async function changeCadrePosition(
     });
     return row!.id;
   });
-  return present(await cadreInScopeOr404(ctx, actor, newId));
+  const [created] = await findCadreInScope(ctx.db, actor, newId);
+  return present(created!);
 }
 
 /** Ends a post (卸任); an admin of the org must first lose the admin grant (ADM-1 needs a cadre). */
 export async function endCadre(ctx: AppContext, actor: AdminActor, id: number, input: { endedAt?: string; note?: string | null }): Promise<Cadre> {
   const today = chinaDate(ctx.clock.now());
+  await cadreInScopeOr404(ctx, actor, id);
   await ctx.db.transaction(async (tx) => {
-    const current = await cadreInScopeOr404(ctx, actor, id, tx);
-    await tx.select({ id: cadrePositions.id }).from(cadrePositions).where(eq(cadrePositions.id, id)).for('update');
+    const current = await lockCadreInScope(tx, actor, id);
     if (current.orgKind === 'BRANCH') throw new DomainError('CAD_1_BRANCH_CADRE_VIA_MEMBER');
     if (current.endedAt) throw new DomainError('CAD_3_POSITION_ENDED');
     if (current.isAdmin) throw new DomainError('CAD_3_IS_ADMIN');
+    checkPostDate('endedAt', input.endedAt ?? today, today, current.startedAt);
     await tx.update(cadrePositions).set({ endedAt: input.endedAt ?? today, endNote: input.note ?? '卸任' }).where(eq(cadrePositions.id, id));
     await writeAudit(tx, ctx, auditActor(actor), {
       action: 'CADRE_END',
@@ -165,7 +198,8 @@ export async function endCadre(ctx: AppContext, actor: AdminActor, id: number, i
       reason: input.note ?? undefined,
     });
   });
-  return present(await cadreInScopeOr404(ctx, actor, id));
+  const [ended] = await findCadreInScope(ctx.db, actor, id);
+  return present(ended!);
 }
 
 /** CAD-3: every post this person has held in this org, newest first. */

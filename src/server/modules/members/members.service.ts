@@ -30,7 +30,7 @@ import type { AdminActor, AppContext } from '../../context';
 import { syncBranchCadre } from '../cadres/cadres.repo';
 import { revokeSessionsOf } from '../auth/session-store';
 import { findOrg, findOrgInScope } from '../orgs/orgs.repo';
-import { orgInScopeOr404 } from '../orgs/orgs.service';
+import { lockOrgInScope, orgInScopeOr404 } from '../orgs/orgs.service';
 import { ensureAccount, findOrCreatePerson, findPersonByIdNumber, personConflict, phoneColumns, validIdNumberOrThrow } from '../people/persons';
 import {
   findMemberById,
@@ -153,9 +153,12 @@ async function presentForAdmin(ctx: AppContext, row: MemberRow): Promise<Member>
   };
 }
 
-/** Loads a member in scope, or audits the refusal (when it exists elsewhere) and answers 404. */
-async function memberInScopeOr404(ctx: AppContext, actor: AdminActor, id: number, ex: Tx | AppContext['db'] = ctx.db): Promise<MemberRow> {
-  const row = await findMemberInScope(ex, id, actor.scope.path);
+/**
+ * Loads a member in scope, or audits the refusal (when it exists elsewhere) and answers 404. Called
+ * before a change's transaction (the refusal must survive its rollback); inside it, `lockMemberInScope`.
+ */
+async function memberInScopeOr404(ctx: AppContext, actor: AdminActor, id: number): Promise<MemberRow> {
+  const row = await findMemberInScope(ctx.db, id, actor.scope.path);
   if (row) return row;
   if (await findMemberById(ctx.db, id)) {
     await writeAudit(ctx.db, ctx, auditActor(actor), { action: 'ACCESS_DENIED', result: 'DENIED', objectType: 'member', objectId: id, orgPath: actor.scope.path, reason: 'OUT_OF_SCOPE' });
@@ -163,9 +166,17 @@ async function memberInScopeOr404(ctx: AppContext, actor: AdminActor, id: number
   throw new DomainError('NOT_FOUND');
 }
 
+/** Inside a change's transaction: locks the member row first, then reads it (still in scope). */
+async function lockMemberInScope(tx: Tx, actor: AdminActor, id: number): Promise<MemberRow> {
+  await tx.select({ id: members.id }).from(members).where(eq(members.id, id)).for('update');
+  const row = await findMemberInScope(tx, id, actor.scope.path);
+  if (!row) throw new DomainError('NOT_FOUND');
+  return row;
+}
+
 /** MEM-6 / ORG-6: members sit in a 团支部 inside the scope. */
-async function branchInScope(ctx: AppContext, actor: AdminActor, branchId: number, tx?: Tx) {
-  const branch = await orgInScopeOr404(ctx, actor, branchId, tx);
+async function branchInScope(ctx: AppContext, actor: AdminActor, branchId: number) {
+  const branch = await orgInScopeOr404(ctx, actor, branchId);
   if (branch.kind !== 'BRANCH') throw new DomainError('MEM_6_BRANCH_ONLY', `“${branch.name}”不是团支部，团员只能录入到团支部`);
   return branch;
 }
@@ -228,6 +239,7 @@ export async function createMember(ctx: AppContext, actor: AdminActor, input: Cr
 
   const memberId = await ctx.db
     .transaction(async (tx) => {
+      await lockOrgInScope(tx, actor, branch.id, 'share');
       const existing = await findPersonByIdNumber(tx, ctx.cipher, id.value, true);
       if (existing) {
         const [other] = await tx
@@ -306,10 +318,10 @@ export async function createMember(ctx: AppContext, actor: AdminActor, input: Cr
 export async function updateMember(ctx: AppContext, actor: AdminActor, id: number, patch: UpdateMemberRequest): Promise<Member> {
   const now = ctx.clock.now();
   const today = chinaDate(now);
+  await memberInScopeOr404(ctx, actor, id);
   await ctx.db
     .transaction(async (tx) => {
-      const row = await memberInScopeOr404(ctx, actor, id, tx);
-      await tx.select({ id: members.id }).from(members).where(eq(members.id, id)).for('update');
+      const row = await lockMemberInScope(tx, actor, id);
       if (row.status !== 'ACTIVE') throw new DomainError('MEMBER_NOT_ACTIVE');
       await applyRecordChanges(tx, ctx, row, patch, today, now, { actor: auditActor(actor), action: 'MEMBER_UPDATE' });
     })
@@ -380,16 +392,22 @@ export async function applyRecordChanges(
 /** MEM-8: a member leaves only with a reason; the record and its history stay. */
 export async function leaveMember(ctx: AppContext, actor: AdminActor, id: number, input: { reason: NonNullable<MemberRow['leaveReason']>; note?: string | null }): Promise<Member> {
   const now = ctx.clock.now();
+  await memberInScopeOr404(ctx, actor, id);
   await ctx.db.transaction(async (tx) => {
-    const row = await memberInScopeOr404(ctx, actor, id, tx);
-    await tx.select({ id: members.id }).from(members).where(eq(members.id, id)).for('update');
+    const row = await lockMemberInScope(tx, actor, id);
     if (row.status === 'LEFT') throw new DomainError('MEM_8_ALREADY_LEFT');
-    await tx.update(members).set({ status: 'LEFT', leftAt: now, leaveReason: input.reason, leaveNote: input.note ?? null, updatedAt: now }).where(eq(members.id, id));
+    // Leaving ends the branch post (refused while the person administers the branch): the record
+    // then says 非团干部, so a later restore never brings back a post nobody holds.
+    await syncBranchCadre(tx, row.personId, row.branchId, null, chinaDate(now), '离团');
+    const derived = derivedFacts({ ...factsOf(row), isCadre: false, leaguePosition: null });
+    await tx
+      .update(members)
+      .set({ status: 'LEFT', leftAt: now, leaveReason: input.reason, leaveNote: input.note ?? null, isCadre: false, leaguePosition: null, ...derived, updatedAt: now })
+      .where(eq(members.id, id));
     await tx
       .update(memberships)
       .set({ endedAt: now, endReason: 'LEFT', note: input.note ?? null })
       .where(and(eq(memberships.memberId, id), isNull(memberships.endedAt)));
-    await syncBranchCadre(tx, row.personId, row.branchId, null, chinaDate(now), '离团');
     await writeAudit(tx, ctx, auditActor(actor), {
       action: 'MEMBER_LEAVE',
       result: 'OK',
@@ -397,7 +415,11 @@ export async function leaveMember(ctx: AppContext, actor: AdminActor, id: number
       objectId: id,
       objectLabel: `${row.name}（${row.idNumber}）`,
       orgPath: row.orgPath,
-      changes: { status: { before: 'ACTIVE', after: 'LEFT' }, leaveReason: { before: null, after: input.reason } },
+      changes: {
+        status: { before: 'ACTIVE', after: 'LEFT' },
+        leaveReason: { before: null, after: input.reason },
+        ...diffFields({ isCadre: row.isCadre, leaguePosition: row.leaguePosition }, { isCadre: false, leaguePosition: null }),
+      },
       reason: input.note ?? undefined,
     });
   });
@@ -407,11 +429,12 @@ export async function leaveMember(ctx: AppContext, actor: AdminActor, id: number
 /** MEM-8: restores a member who left, into a branch of the actor's scope. */
 export async function restoreMember(ctx: AppContext, actor: AdminActor, id: number, input: { branchId: number; note?: string | null }): Promise<Member> {
   const now = ctx.clock.now();
+  await memberInScopeOr404(ctx, actor, id);
+  await branchInScope(ctx, actor, input.branchId);
   await ctx.db.transaction(async (tx) => {
-    const row = await memberInScopeOr404(ctx, actor, id, tx);
-    await tx.select({ id: members.id }).from(members).where(eq(members.id, id)).for('update');
+    const row = await lockMemberInScope(tx, actor, id);
     if (row.status !== 'LEFT') throw new DomainError('MEM_8_NOT_LEFT');
-    const branch = await branchInScope(ctx, actor, input.branchId, tx);
+    const branch = await lockOrgInScope(tx, actor, input.branchId, 'share');
     await tx
       .update(members)
       .set({ status: 'ACTIVE', branchId: branch.id, orgPath: branch.path, leftAt: null, leaveReason: null, leaveNote: null, updatedAt: now })

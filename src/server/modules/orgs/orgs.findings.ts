@@ -18,7 +18,8 @@ const memberCount = sql`(SELECT count(*)::int FROM members m WHERE m.branch_id =
 
 /**
  * The lists a supervisor acts on (ORG-2, ORG-4, ORG-5), restricted to the acting org's subtree.
- * Special branches (学社衔接临时团支部 …) are exempt from the size rule: being empty is their normal state.
+ * Special branches (学社衔接临时团支部 …) are exempt from the size rule both ways: being empty is their
+ * normal state, and they gather whoever the rules send there, so they are never split either.
  */
 export async function orgFindings(
   ctx: AppContext,
@@ -30,7 +31,7 @@ export async function orgFindings(
   const condition = {
     INCOMPLETE_COMMITTEE: sql`o.kind <> 'BRANCH' AND ${noBranchBelow}`,
     SMALL_BRANCH: sql`o.kind = 'BRANCH' AND o.special_kind IS NULL AND ${memberCount} < ${BRANCH_MIN_MEMBERS}`,
-    LARGE_BRANCH: sql`o.kind = 'BRANCH' AND ${memberCount} > ${BRANCH_MAX_MEMBERS}`,
+    LARGE_BRANCH: sql`o.kind = 'BRANCH' AND o.special_kind IS NULL AND ${memberCount} > ${BRANCH_MAX_MEMBERS}`,
     SCHOOL_WITHOUT_CODE: sql`o.kind <> 'BRANCH' AND o.kind <> 'LEADERSHIP' AND o.industry_category IN ${SCHOOL} AND o.school_code IS NULL
       AND NOT EXISTS (SELECT 1 FROM orgs p WHERE p.id = o.parent_id AND p.industry_category IN ${SCHOOL} AND p.kind <> 'LEADERSHIP')`,
     SCHOOL_CODE_WITHOUT_BRANCH: sql`o.school_code IS NOT NULL AND ${noBranchBelow}`,

@@ -20,7 +20,7 @@ import { childPath, pathIds } from '../../../domain/scope';
 import { regionExists, regionFullName } from '../../../lib/regions';
 import { diffFields, writeAudit } from '../../audit';
 import type { AdminActor, AppContext } from '../../context';
-import type { Executor, Tx } from '../../../db/client';
+import type { Tx } from '../../../db/client';
 import {
   countsOf,
   findOrg,
@@ -39,15 +39,35 @@ function auditActor(actor: AdminActor) {
   return { ...actor, actingOrgId: actor.scope.orgId };
 }
 
-/** Loads an org in the actor's scope; otherwise audits the refusal (if it exists) and answers 404. */
-export async function orgInScopeOr404(ctx: AppContext, actor: AdminActor, id: number, ex: Executor = ctx.db): Promise<OrgRow> {
-  const org = await findOrgInScope(ex, id, actor.scope.path);
+/**
+ * Loads an org in the actor's scope; otherwise audits the refusal (if it exists) and answers 404.
+ * Call it before a change's transaction, never inside one: the refusal is written on its own (it must
+ * survive the rollback, and PGlite's single connection would wait for the open transaction forever).
+ * Inside the transaction, `lockOrgInScope` then re-reads and locks the row.
+ */
+export async function orgInScopeOr404(ctx: AppContext, actor: AdminActor, id: number): Promise<OrgRow> {
+  const org = await findOrgInScope(ctx.db, id, actor.scope.path);
   if (org) return org;
   const exists = await findOrg(ctx.db, id);
   if (exists) {
     await writeAudit(ctx.db, ctx, auditActor(actor), { action: 'ACCESS_DENIED', result: 'DENIED', objectType: 'org', objectId: id, orgPath: actor.scope.path, reason: 'OUT_OF_SCOPE' });
   }
   throw new DomainError('NOT_FOUND');
+}
+
+/**
+ * Inside a change's transaction: the org (checked by `orgInScopeOr404` before), locked, still live and
+ * in scope. `share` is enough to put something into the org: it keeps a concurrent delete (ORG-7,
+ * which locks for update and then counts what is inside) from passing while it is being filled.
+ */
+export async function lockOrgInScope(tx: Tx, actor: AdminActor, id: number, strength: 'update' | 'share' = 'update'): Promise<OrgRow> {
+  const [row] = await tx
+    .select()
+    .from(orgs)
+    .where(and(eq(orgs.id, id), isNull(orgs.deletedAt), inSubtree(orgs.path, actor.scope.path)))
+    .for(strength);
+  if (!row) throw new DomainError('NOT_FOUND');
+  return row;
 }
 
 type SummaryRow = Awaited<ReturnType<typeof listChildren>>['items'][number];
@@ -180,6 +200,7 @@ export async function createOrg(ctx: AppContext, actor: AdminActor, input: Creat
   const isTownship = computeIsTownship(parent, { kind: input.kind, regionCode });
 
   const created = await ctx.db.transaction(async (tx) => {
+    await lockOrgInScope(tx, actor, parent.id, 'share');
     const org = await insertOrg(tx, ctx, actor, parent, {
       ...child,
       name: input.name,
@@ -189,27 +210,40 @@ export async function createOrg(ctx: AppContext, actor: AdminActor, input: Creat
       contactPhone: input.contactPhone ?? null,
       email: input.email ?? null,
     });
-    if (needsTransitionBranch(org)) {
-      await insertOrg(tx, ctx, actor, org, {
-        kind: 'BRANCH',
-        leadershipLevel: null,
-        specialKind: 'TRANSITION',
-        industryCategory: org.industryCategory,
-        schoolCode: null,
-        name: SPECIAL_KIND_LABELS.TRANSITION,
-        fullName: `${LEAGUE_PREFIX}${unitPart(org.fullName)}学社衔接临时支部委员会`,
-        regionCode: org.regionCode,
-        isTownship: false,
-      });
-    }
+    await ensureTransitionBranch(tx, ctx, actor, org);
     return org;
   });
   return present(ctx, actor, created);
 }
 
+/**
+ * ORG-3: a township org has its 学社衔接临时团支部, whether it became one when created, when its
+ * region was corrected or when it was moved under a county-level org. One is enough.
+ */
+async function ensureTransitionBranch(tx: Tx, ctx: AppContext, actor: AdminActor, org: OrgRow): Promise<void> {
+  if (!needsTransitionBranch(org)) return;
+  const [existing] = await tx
+    .select({ id: orgs.id })
+    .from(orgs)
+    .where(and(eq(orgs.parentId, org.id), eq(orgs.specialKind, 'TRANSITION'), isNull(orgs.deletedAt)));
+  if (existing) return;
+  await insertOrg(tx, ctx, actor, org, {
+    kind: 'BRANCH',
+    leadershipLevel: null,
+    specialKind: 'TRANSITION',
+    industryCategory: org.industryCategory,
+    schoolCode: null,
+    name: SPECIAL_KIND_LABELS.TRANSITION,
+    fullName: `${LEAGUE_PREFIX}${unitPart(org.fullName)}学社衔接临时支部委员会`,
+    regionCode: org.regionCode,
+    isTownship: false,
+  });
+}
+
 export async function updateOrg(ctx: AppContext, actor: AdminActor, id: number, patch: UpdateOrgRequest): Promise<Org> {
+  await orgInScopeOr404(ctx, actor, id);
   const updated = await ctx.db.transaction(async (tx) => {
-    const org = await orgInScopeOr404(ctx, actor, id, tx);
+    const org = await lockOrgInScope(tx, actor, id);
     if (patch.fullName !== undefined) assertRule(checkFullName(org.kind, patch.fullName));
     if (patch.regionCode && !regionExists(patch.regionCode)) throw new DomainError('ORG_8_REGION_UNKNOWN', `行政区划代码“${patch.regionCode}”不存在`);
     const industry = patch.industryCategory ?? org.industryCategory;
@@ -223,27 +257,31 @@ export async function updateOrg(ctx: AppContext, actor: AdminActor, id: number, 
     }
     const changes = diffFields(org, next);
     if (Object.keys(changes).length === 0) return org;
+    let row: OrgRow;
     try {
-      const [row] = await tx.update(orgs).set({ ...next, updatedAt: ctx.clock.now() }).where(eq(orgs.id, id)).returning();
-      await writeAudit(tx, ctx, auditActor(actor), { action: 'ORG_UPDATE', result: 'OK', objectType: 'org', objectId: id, objectLabel: row!.name, orgPath: row!.path, changes });
-      return row!;
+      [row] = (await tx.update(orgs).set({ ...next, updatedAt: ctx.clock.now() }).where(eq(orgs.id, id)).returning()) as [OrgRow];
     } catch (err) {
       if (isUniqueViolation(err)) throw new DomainError('ORG_9_NAME_TAKEN');
       throw err;
     }
+    await writeAudit(tx, ctx, auditActor(actor), { action: 'ORG_UPDATE', result: 'OK', objectType: 'org', objectId: id, objectLabel: row.name, orgPath: row.path, changes });
+    await ensureTransitionBranch(tx, ctx, actor, row);
+    return row;
   });
   return present(ctx, actor, updated);
 }
 
 /** Moves an org and everything below it under a new parent, both inside the actor's scope. */
 export async function moveOrg(ctx: AppContext, actor: AdminActor, id: number, newParentId: number): Promise<Org> {
+  const checked = await orgInScopeOr404(ctx, actor, id);
+  if (checked.id === actor.scope.orgId) throw new DomainError('ORG_ROOT_IMMUTABLE');
+  await orgInScopeOr404(ctx, actor, newParentId);
   const moved = await ctx.db.transaction(async (tx) => {
-    const org = await orgInScopeOr404(ctx, actor, id, tx);
-    if (org.id === actor.scope.orgId) throw new DomainError('ORG_ROOT_IMMUTABLE');
-    const newParent = await orgInScopeOr404(ctx, actor, newParentId, tx);
+    // Lock both ends (in id order) so two concurrent moves cannot create a cycle.
+    await tx.execute(sql`SELECT id FROM orgs WHERE id IN (${id}, ${newParentId}) ORDER BY id FOR UPDATE`);
+    const org = await lockOrgInScope(tx, actor, id);
+    const newParent = await lockOrgInScope(tx, actor, newParentId);
     assertRule(checkMove(org, newParent));
-    // Lock both ends so two concurrent moves cannot create a cycle.
-    await tx.execute(sql`SELECT id FROM orgs WHERE id IN (${org.id}, ${newParent.id}) ORDER BY id FOR UPDATE`);
     const now = ctx.clock.now();
     let result;
     try {
@@ -254,6 +292,7 @@ export async function moveOrg(ctx: AppContext, actor: AdminActor, id: number, ne
     }
     const isTownship = computeIsTownship(newParent, org);
     const [row] = await tx.update(orgs).set({ isTownship }).where(eq(orgs.id, org.id)).returning();
+    await ensureTransitionBranch(tx, ctx, actor, row!);
     await writeAudit(tx, ctx, auditActor(actor), {
       action: 'ORG_MOVE',
       result: 'OK',
@@ -271,10 +310,10 @@ export async function moveOrg(ctx: AppContext, actor: AdminActor, id: number, ne
 
 /** ORG-7: deleted only when empty; the row stays (deletedAt) so history keeps its names. */
 export async function deleteOrg(ctx: AppContext, actor: AdminActor, id: number): Promise<void> {
+  const checked = await orgInScopeOr404(ctx, actor, id);
+  if (checked.id === actor.scope.orgId) throw new DomainError('ORG_ROOT_IMMUTABLE');
   await ctx.db.transaction(async (tx) => {
-    const org = await orgInScopeOr404(ctx, actor, id, tx);
-    if (org.id === actor.scope.orgId) throw new DomainError('ORG_ROOT_IMMUTABLE');
-    await tx.execute(sql`SELECT id FROM orgs WHERE id = ${org.id} FOR UPDATE`);
+    const org = await lockOrgInScope(tx, actor, id);
     const counts = await countsOf(tx, org);
     // Open transfers arrive with the transfer module (issue 3/7); until then there are none.
     assertRule(checkDeletable({ children: counts.children, members: counts.subtreeMembers, openTransfers: 0, activeCadres: counts.activeCadres }));

@@ -1,0 +1,218 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeIdNumber } from '../../src/domain/id-number';
+
+/**
+ * The browser layer (STYLE.md: thin, for the journeys users take): the built app (dist/server.js +
+ * web/dist) on a fresh database with the demo seed, driven by Chromium at phone and desktop widths.
+ */
+const root = resolve(import.meta.dirname, '../..');
+const shots = join(root, 'test-results', 'e2e');
+const CHROMIUM = '/usr/bin/chromium';
+const COLLEGE_ADMIN = '339901199509300526'; // 吴院管, README demo account
+const DEMO_PASSWORD = 'Zhejiang@2026';
+const BRANCH = '2023级计算机科学与技术班团支部';
+// 339901 is the demo accounts' fictional county; the demo uses sequences 011–082, so 901 is free.
+const NEW_ID = makeIdNumber('339901', '20050815', '901');
+const NEW_NAME = '林晓测';
+const NEW_PASSWORD = 'Qingchun#Tuan2026';
+
+let server: ChildProcess | undefined;
+let serverLog = '';
+let dataDir = '';
+let baseUrl = '';
+let browser: Browser | undefined;
+
+function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const srv = createServer();
+    srv.once('error', fail);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      srv.close(() => (typeof addr === 'object' && addr ? ok(addr.port) : fail(new Error('no port'))));
+    });
+  });
+}
+
+async function waitForHealth(url: string, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (server?.exitCode !== null && server?.exitCode !== undefined) throw new Error(`server exited (${server.exitCode}):\n${serverLog}`);
+    try {
+      const res = await fetch(`${url}/api/health`);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  throw new Error(`server did not become healthy within ${ms} ms:\n${serverLog}`);
+}
+
+// Playwright's auto-waiting, without its test runner: wait for the state, fail with the locator.
+const visible = (l: Locator) => l.filter({ visible: true }).first().waitFor({ state: 'visible', timeout: 15_000 });
+const hidden = (l: Locator) => l.first().waitFor({ state: 'hidden', timeout: 15_000 });
+
+async function login(page: Page, username: string, password: string): Promise<void> {
+  await page.goto(`${baseUrl}/login`);
+  await page.getByLabel('身份证号码').fill(username);
+  await page.getByLabel('密码').fill(password);
+  await page.getByRole('button', { name: '登录' }).click();
+}
+
+async function logout(page: Page): Promise<void> {
+  await page.getByRole('button', { name: '用户菜单' }).click();
+  await page.getByRole('menuitem', { name: '退出登录' }).click();
+  await visible(page.getByRole('button', { name: '登录' }));
+}
+
+/** After a resize: no request in flight and two frames painted (antd switches layout on matchMedia). */
+async function settle(page: Page): Promise<void> {
+  await page.waitForLoadState('networkidle');
+  // A string, because this file is type-checked without the DOM library.
+  await page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
+}
+
+/** Desktop and phone screenshots of the same screen; `phoneMarker` proves the phone layout is on. */
+async function screenshots(page: Page, name: string, phoneMarker?: Locator): Promise<void> {
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await settle(page);
+  await page.screenshot({ path: join(shots, `${name}-1440.png`), fullPage: true });
+  await page.setViewportSize({ width: 375, height: 812 });
+  if (phoneMarker) await visible(phoneMarker);
+  await settle(page);
+  await page.screenshot({ path: join(shots, `${name}-375.png`), fullPage: true });
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await settle(page);
+}
+
+beforeAll(async () => {
+  const serverJs = join(root, 'dist', 'server.js');
+  const webIndex = join(root, 'web', 'dist', 'index.html');
+  if (!existsSync(serverJs) || !existsSync(webIndex)) {
+    throw new Error(`The e2e test runs the built app, but ${existsSync(serverJs) ? webIndex : serverJs} is missing: run "npm run build" first.`);
+  }
+  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: install it (apt-get install -y chromium) to run the e2e tests.`);
+  mkdirSync(shots, { recursive: true });
+
+  dataDir = mkdtempSync(join(tmpdir(), 'zhtj-e2e-'));
+  const port = await freePort();
+  baseUrl = `http://127.0.0.1:${port}`;
+  server = spawn(process.execPath, [serverJs], {
+    cwd: root,
+    env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', ZHTJ_TEST_API: '1', NODE_ENV: 'test', DATABASE_URL: '', LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  server.stdout?.on('data', (d: Buffer) => (serverLog += d.toString()));
+  server.stderr?.on('data', (d: Buffer) => (serverLog += d.toString()));
+  await waitForHealth(baseUrl, 180_000);
+
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  if (server && server.exitCode === null) {
+    const exited = new Promise((r) => server!.once('exit', r));
+    server.kill('SIGTERM');
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
+    if (server.exitCode === null) server.kill('SIGKILL');
+  }
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('foundation journey', () => {
+  it('MEM-1/MEM-6: an admin enters a member, who logs in, changes the initial password and completes the profile', async () => {
+    const context = await browser!.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
+    const page = await context.newPage();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+
+    // The college admin has one role, so login goes straight to that org's 管理中心.
+    await login(page, COLLEGE_ADMIN, DEMO_PASSWORD);
+    await page.waitForURL(/\/manage\/\d+/);
+    await visible(page.getByRole('heading', { name: '计算机科学与技术学院团委' }));
+
+    // Pick the class branch in the tree, then 录入团员 (the branch is preselected).
+    await page.locator('.ant-tree').getByText(BRANCH, { exact: true }).click();
+    await visible(page.getByRole('heading', { name: BRANCH }));
+    await page.getByRole('button', { name: '录入团员' }).click();
+    const dialog = page.getByRole('dialog', { name: '录入团员' });
+    await visible(dialog.getByText(BRANCH));
+    await dialog.getByLabel('姓名').fill(NEW_NAME);
+    // The ID number is checked as it is typed (MEM-2).
+    await dialog.getByLabel('身份证号码').fill(NEW_ID.slice(0, 17) + (NEW_ID.endsWith('0') ? '1' : '0'));
+    await visible(dialog.getByText('身份证号码校验位错误'));
+    await dialog.getByLabel('身份证号码').fill(NEW_ID);
+    await visible(dialog.getByText('出生日期 2005-08-15'));
+    await dialog.getByLabel('民族').click();
+    await dialog.getByLabel('民族').fill('汉族');
+    await page.getByTitle('汉族', { exact: true }).click();
+    await dialog.getByLabel('入团年月').click();
+    await dialog.getByLabel('入团年月').fill('2020-05');
+    await dialog.getByLabel('入团年月').press('Enter');
+    await dialog.getByLabel('发展团员编号').fill('202099990001');
+    await dialog.getByRole('button', { name: '录入', exact: true }).click();
+    await visible(page.getByText(`已录入团员 ${NEW_NAME}`));
+    await page.getByRole('button', { name: '知道了' }).click();
+
+    // Find the new member in the list by name.
+    await page.getByPlaceholder('姓名开头').fill(NEW_NAME);
+    await page.getByRole('button', { name: '查询' }).click();
+    const row = page.locator('.ant-table-tbody tr', { hasText: NEW_NAME });
+    await visible(row);
+    expect(await row.count()).toBe(1);
+    const rowText = await row.innerText();
+    expect(rowText).toContain(BRANCH);
+    expect(rowText).toContain('339**************'); // masked (SEC-4)
+    expect(rowText).not.toContain(NEW_ID);
+    // On a phone the org tree moves into a drawer opened by a button.
+    await screenshots(page, 'manage-members', page.getByRole('button', { name: /组织树/ }));
+
+    await logout(page);
+
+    // The new member logs in with the initial password and must change it first (MEM-6).
+    await login(page, NEW_ID, NEW_ID.slice(-8));
+    await page.waitForURL(/\/password$/);
+    await visible(page.getByText('首次登录，请修改初始密码'));
+    await page.getByLabel('当前密码（初始密码）').fill(NEW_ID.slice(-8));
+    // A password built on the ID number is refused with the policy's reasons.
+    await page.getByLabel('新密码', { exact: true }).fill(`abc${NEW_ID.slice(-8)}`);
+    await page.getByLabel('再次输入新密码').fill(`abc${NEW_ID.slice(-8)}`);
+    await page.getByRole('button', { name: '确认修改' }).click();
+    await visible(page.getByText('不能使用初始密码（身份证号码后8位）'));
+    await page.getByLabel('新密码', { exact: true }).fill(NEW_PASSWORD);
+    await page.getByLabel('再次输入新密码').fill(NEW_PASSWORD);
+    await page.getByRole('button', { name: '确认修改' }).click();
+
+    // Only a member record, no admin role: straight to 个人中心.
+    await page.waitForURL(/\/me$/);
+    await visible(page.getByText(`个人中心 · ${NEW_NAME}`));
+    await visible(page.getByText('个人资料尚不完整'));
+
+    await page.getByRole('button', { name: '完善资料' }).click();
+    const profile = page.getByRole('dialog', { name: '完善个人资料' });
+    await profile.getByLabel('户籍所在地').fill('浙江省杭州市西湖区留下街道');
+    await profile.getByLabel('现居住地').fill('浙江省杭州市西湖区西溪街道文三路1号');
+    await profile.getByRole('button', { name: '保存' }).click();
+    await visible(page.getByText('资料已保存'));
+    await hidden(profile);
+
+    // Saved on the server: still there after a reload.
+    await page.reload();
+    await visible(page.getByText('浙江省杭州市西湖区留下街道'));
+    await visible(page.getByText('浙江省杭州市西湖区西溪街道文三路1号'));
+    await screenshots(page, 'me');
+
+    expect(pageErrors).toEqual([]);
+    await context.close();
+  });
+});

@@ -1,0 +1,116 @@
+import { HistoryOutlined, PlusOutlined } from '@ant-design/icons';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { Alert, Button, Space, Switch, Table, Tag } from 'antd';
+import type { ColumnsType } from 'antd/es/table';
+import { useState } from 'react';
+import { CADRE_NATURE_LABELS } from '../../../../src/domain/enums';
+import { api, errorMessage } from '../../api/client';
+import type { Cadre, Org, Page } from '../../api/types';
+import { useManage } from '../context';
+import { ChangeOrEndModal, CreateCadreModal, HistoryModal } from './CadreModals';
+type Dialog = { action: 'create' } | { action: 'change' | 'end' | 'history'; cadre: Cadre };
+
+/** 团干部: the current org's own cadres (本级团干部). */
+export function CadresTab({ org }: { org: Org }) {
+  const { actingOrgId } = useManage();
+  const [includeEnded, setIncludeEnded] = useState(false);
+  const [page, setPage] = useState(1);
+  const [dialog, setDialog] = useState<Dialog | null>(null);
+  const branch = org.kind === 'BRANCH';
+  const list = useQuery({
+    queryKey: ['cadres', actingOrgId, org.id, includeEnded, page],
+    queryFn: () => api.get<Page<Cadre>>('/api/cadres', { orgId: actingOrgId, query: { orgId: org.id, includeEnded, page, pageSize: 50 } }),
+    placeholderData: keepPreviousData,
+  });
+
+  const columns: ColumnsType<Cadre> = [
+    { title: '姓名', dataIndex: 'name', key: 'name', fixed: 'left', width: 100 },
+    {
+      title: '职务',
+      key: 'position',
+      width: 150,
+      render: (_v, c) => (
+        <Space size={4} wrap>
+          <span>{c.position}</span>
+          {c.nature && <Tag>{CADRE_NATURE_LABELS[c.nature]}</Tag>}
+          {c.isAdmin && <Tag color="red">管理员</Tag>}
+        </Space>
+      ),
+    },
+    { title: '身份证号码', dataIndex: 'idNumber', key: 'idNumber', width: 190, render: (v: string) => <span style={{ fontFamily: 'monospace' }}>{v}</span> },
+    { title: '手机号码', dataIndex: 'phone', key: 'phone', width: 130, render: (v: string | null) => v ?? '' },
+    { title: '任职日期', dataIndex: 'startedAt', key: 'startedAt', width: 110 },
+    { title: '卸任日期', dataIndex: 'endedAt', key: 'endedAt', width: 110, render: (v: string | null, c) => (v ? `${v}${c.endNote ? `（${c.endNote}）` : ''}` : '在任') },
+    {
+      title: '操作',
+      key: 'actions',
+      fixed: 'right',
+      width: branch ? 100 : 210,
+      render: (_v, c) => (
+        <Space size={0} wrap>
+          {!branch && !c.endedAt && (
+            <>
+              <Button size="small" type="link" onClick={() => setDialog({ action: 'change', cadre: c })}>
+                职务变更
+              </Button>
+              <Button size="small" type="link" danger onClick={() => setDialog({ action: 'end', cadre: c })}>
+                卸任
+              </Button>
+            </>
+          )}
+          <Button size="small" type="link" icon={<HistoryOutlined />} onClick={() => setDialog({ action: 'history', cadre: c })}>
+            任职历史
+          </Button>
+        </Space>
+      ),
+    },
+  ];
+
+  return (
+    <div>
+      {branch && (
+        <Alert
+          type="info"
+          showIcon
+          style={{ marginBottom: 12 }}
+          title="团支部的团干部随团员信息一起录入（CAD-1）"
+          description="在“团员”中录入或编辑团员时，打开“是否团干部”并选择团内职务即可；职务变更、卸任也在团员信息中修改。"
+        />
+      )}
+      <Space wrap style={{ marginBottom: 12, width: '100%', justifyContent: 'space-between' }}>
+        <Space>
+          <Switch
+            checked={includeEnded}
+            onChange={(v) => {
+              setIncludeEnded(v);
+              setPage(1);
+            }}
+            aria-label="显示已卸任"
+          />
+          <span>显示已卸任</span>
+        </Space>
+        {!branch && (
+          <Button type="primary" icon={<PlusOutlined />} onClick={() => setDialog({ action: 'create' })}>
+            录入本级团干部
+          </Button>
+        )}
+      </Space>
+      {list.isError && <Alert type="error" showIcon title={errorMessage(list.error)} style={{ marginBottom: 8 }} />}
+      <Table<Cadre>
+        rowKey="id"
+        size="small"
+        columns={columns}
+        dataSource={list.data?.items}
+        loading={list.isFetching}
+        scroll={{ x: 'max-content' }}
+        locale={{ emptyText: '暂无团干部' }}
+        pagination={{ current: page, pageSize: 50, total: list.data?.total ?? 0, onChange: setPage, showTotal: (t) => `共 ${t} 条` }}
+      />
+      {dialog?.action === 'create' && <CreateCadreModal org={org} onClose={() => setDialog(null)} />}
+      {(dialog?.action === 'change' || dialog?.action === 'end') && (
+        <ChangeOrEndModal org={org} cadre={dialog.cadre} action={dialog.action} onClose={() => setDialog(null)} />
+      )}
+      {dialog?.action === 'history' && <HistoryModal cadre={dialog.cadre} onClose={() => setDialog(null)} />}
+    </div>
+  );
+}
