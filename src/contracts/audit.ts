@@ -34,6 +34,7 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   PASSWORD_CHANGE: '修改密码',
   PASSWORD_RESET: '重置密码',
   ACCESS_DENIED: '拒绝访问',
+  OPERATION_REFUSED: '操作被拒绝',
   ORG_CREATE: '新建组织',
   ORG_UPDATE: '修改组织',
   ORG_MOVE: '移动组织',

@@ -19,6 +19,7 @@ export const Cadre = z.object({
   endNote: z.string().nullable(),
   previousId: z.number().int().nullable(),
   isAdmin: z.boolean(),
+  can: z.object({ change: z.boolean(), end: z.boolean(), grantAdmin: z.boolean() }),
 });
 export type Cadre = z.infer<typeof Cadre>;
 
@@ -34,7 +35,7 @@ export const CreateCadreRequest = z.strictObject({
   orgId: Id,
   name: RequiredText(40, '姓名'),
   idNumber: z.string().trim().min(1, { message: '身份证号码不能为空' }).max(32),
-  phone: PhoneInput,
+  phone: PhoneInput.nullable().optional(),
   position: RequiredText(32, '职务'),
   nature: CadreNature.nullable().optional(),
   startedAt: DateString.optional(),
@@ -64,6 +65,7 @@ export const Admin = z.object({
   grantedByName: z.string().nullable(),
   revokedAt: z.string().nullable(),
   revokedByName: z.string().nullable(),
+  can: z.object({ revoke: z.boolean() }),
 });
 export type Admin = z.infer<typeof Admin>;
 

@@ -75,6 +75,7 @@ export const MemberPermissions = z.object({
 
 export const IdentityIssue = z.object({ code: z.string(), message: z.string() });
 
+
 export const MemberListItem = z.object({
   id: z.number().int(),
   personId: z.number().int(),
@@ -95,6 +96,7 @@ export const MemberListItem = z.object({
   graduateStatus: GraduateStatus.nullable(),
   status: MemberStatus,
   createdAt: z.string(),
+  can: MemberPermissions,
 });
 export type MemberListItem = z.infer<typeof MemberListItem>;
 
@@ -115,6 +117,7 @@ export const Member = MemberListItem.extend({
   identityEvidence: IdentityEvidence.nullable(),
   identityIssues: z.array(IdentityIssue),
   developedByOrgId: z.number().int().nullable(),
+  developedByOrgName: z.string().nullable(),
   education: z.string().nullable(),
   highestEducation: z.string().nullable(),
   occupation: z.string().nullable(),
@@ -135,7 +138,6 @@ export const Member = MemberListItem.extend({
   leaveNote: z.string().nullable(),
   updatedAt: z.string(),
   memberships: z.array(Membership),
-  can: MemberPermissions,
 });
 export type Member = z.infer<typeof Member>;
 

@@ -94,7 +94,8 @@ export const ORG_FINDING_LABELS: Record<(typeof ORG_FINDINGS)[number], string> =
   SCHOOL_WITHOUT_CODE: '学校领域未填写学校编码的组织（ORG-4）',
   SCHOOL_CODE_WITHOUT_BRANCH: '已填写学校编码但下面没有团支部的组织（ORG-4）',
 };
-export const OrgFindingsQuery = z.strictObject({ type: z.enum(ORG_FINDINGS), ...PageQuery });
+/** `orgId` narrows the list to that org's subtree (inside the acting org's). */
+export const OrgFindingsQuery = z.strictObject({ type: z.enum(ORG_FINDINGS), orgId: Id.optional(), ...PageQuery });
 
 export const OrgWithPath = OrgSummary.extend({ pathNames: z.array(z.string()) });
 

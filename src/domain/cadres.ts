@@ -35,3 +35,21 @@ export function checkCadrePost(orgKind: OrgKind, position: string, nature: Cadre
 export function cadreCheckDue(today: string): string {
   return `${today.slice(0, 7)}-15`;
 }
+
+/**
+ * CAD-3/ADM-1: a current post of a committee changes or ends here (branch posts follow the member
+ * record); an admin's post ends only after the grant is revoked; only a current cadre becomes admin.
+ */
+export function cadrePermissions(c: { orgKind: OrgKind; endedAt: string | null; isAdmin: boolean }) {
+  const current = c.endedAt === null;
+  const committee = c.orgKind !== 'BRANCH';
+  return { change: current && committee, end: current && committee && !c.isAdmin, grantAdmin: current && !c.isAdmin };
+}
+
+/** ADM-1: a grant is revoked once, and never by the admin it belongs to for the org they act for. */
+export function adminPermissions(
+  grant: { personId: number; orgId: number; revokedAt: string | null },
+  actor: { personId: number; orgId: number },
+) {
+  return { revoke: grant.revokedAt === null && !(grant.personId === actor.personId && grant.orgId === actor.orgId) };
+}

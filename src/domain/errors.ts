@@ -57,7 +57,7 @@ const catalog = {
   MEM_1_PHONE_REQUIRED: ['RULE', '毕业学生的手机号码为必填项'],
   MEM_1_POSITION_REQUIRED: ['RULE', '团干部须填写团内职务'],
   MEM_5_LOCKED_FIELD: ['INVALID', '姓名和身份证号码不能修改；如录入有误，请向上级报告由后台删除后重新录入'],
-  MEM_6_BRANCH_ONLY: ['RULE', '团员只能属于团支部，不能直接属于团委、团工委或团总支'],
+  ORG_6_BRANCH_ONLY: ['RULE', '团员只能属于团支部，不能直接属于团委、团工委或团总支'],
   DEV_3_NUMBER_TAKEN: ['CONFLICT', '该发展团员编号已被其他团员使用'],
   MEM_8_ALREADY_LEFT: ['CONFLICT', '该团员已离团'],
   MEM_8_NOT_LEFT: ['CONFLICT', '该团员未离团，无需恢复'],

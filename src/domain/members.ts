@@ -149,3 +149,9 @@ export const LEAVING_AGE = 28;
 export function isDueToLeave(birthDate: string, holdsPost: boolean, today: string): boolean {
   return !holdsPost && ageOn(birthDate, today) >= LEAVING_AGE;
 }
+
+/** What an admin in scope may do with a member record (the UI shows only these actions). */
+export function memberPermissions(status: 'ACTIVE' | 'LEFT') {
+  const active = status === 'ACTIVE';
+  return { edit: active, leave: active, restore: !active, resetPassword: active, reveal: true };
+}

@@ -54,7 +54,7 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  installErrorHandler(app);
+  installErrorHandler(app, ctx);
   installSecurityHeaders(app, { hsts: ctx.config.cookieSecure });
 
   await app.register(fastifyCookie);

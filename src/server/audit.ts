@@ -1,6 +1,7 @@
 import { auditLog } from '../db/schema';
 import type { Executor } from '../db/client';
-import type { Actor, AppContext } from './context';
+import { DomainError } from '../domain/errors';
+import type { Actor, AdminActor, AppContext } from './context';
 
 export type AuditChanges = Record<string, { before: unknown; after: unknown }>;
 
@@ -53,4 +54,38 @@ export function diffFields<T extends Record<string, unknown>>(before: T, after: 
     if (JSON.stringify(b) !== JSON.stringify(a)) changes[key] = { before: b, after: a };
   }
   return changes;
+}
+
+/** The audit actor of an admin: the person and the org they act for. */
+export function adminAuditActor(actor: AdminActor) {
+  return { ...actor, actingOrgId: actor.scope.orgId };
+}
+
+/**
+ * SEC-1/SEC-3: an object outside the actor's scope is treated exactly like a missing one; when it does
+ * exist elsewhere, the attempt is logged under the acting org (whose superiors then see it). Call it
+ * outside any transaction: the row must survive, and PGlite's one connection would wait forever.
+ */
+export async function auditOutOfScope(
+  ctx: Pick<AppContext, 'db' | 'clock'>,
+  actor: AdminActor,
+  objectType: string,
+  id: number,
+  exists: () => Promise<boolean>,
+): Promise<void> {
+  if (await exists()) {
+    await writeAudit(ctx.db, ctx, adminAuditActor(actor), { action: 'ACCESS_DENIED', result: 'DENIED', objectType, objectId: id, orgPath: actor.scope.path, reason: 'OUT_OF_SCOPE' });
+  }
+}
+
+/** `auditOutOfScope`, then the 404 every missing object gets. */
+export async function refuseOutOfScope(
+  ctx: Pick<AppContext, 'db' | 'clock'>,
+  actor: AdminActor,
+  objectType: string,
+  id: number,
+  exists: () => Promise<boolean>,
+): Promise<never> {
+  await auditOutOfScope(ctx, actor, objectType, id, exists);
+  throw new DomainError('NOT_FOUND');
 }

@@ -146,8 +146,39 @@ describe('SEC-3 audit in the same transaction', () => {
     const after = await totals();
     for (const action of actions) {
       expect(AUDIT_ACTION_LABELS[action], action).toBeTruthy();
-      expect(after[action], action).toBe(before[action]! + 1);
+      // A move is logged under both the old and the new location (both inside the university here).
+      expect(after[action], action).toBe(before[action]! + (action === 'ORG_MOVE' ? 2 : 1));
     }
+  });
+});
+
+describe('SEC-3 failures and account events', () => {
+  it('SEC-3 a change a rule refuses is logged as FAILED with its code, under the acting org', async () => {
+    const branch = await f.org(tree.collegeA, { name: '拒绝删除团支部', kind: 'BRANCH' });
+    await f.member(branch);
+    const refused = await collegeA.delete(`/api/orgs/${branch.id}`);
+    expect(refused.status).toBe(422);
+    expect(refused.body.error.code).toBe('ORG_7_HAS_MEMBERS');
+    const log = await collegeA.get('/api/audit?action=OPERATION_REFUSED&result=FAILED');
+    const row = log.body.items.find((e: { objectId: string }) => e.objectId === String(branch.id));
+    expect(row).toBeDefined();
+    expect(row.reason).toContain('deleteOrg');
+    expect(row.reason).toContain('ORG_7_HAS_MEMBERS');
+    expect(AUDIT_ACTION_LABELS.OPERATION_REFUSED).toBe('操作被拒绝');
+    // The org is still there: the refusal changed nothing.
+    expect((await collegeA.get(`/api/orgs/${branch.id}`)).status).toBe(200);
+  });
+
+  it('SEC-3 a member\'s logins, including failed ones, show in their branch admins\' log', async () => {
+    const m = await f.member(tree.branchA2, { password: 'Lotus-Pond-Moon-5' });
+    await login(t.app, m.idNumber, 'Lotus-Pond-Moon-5');
+    await anonymous(t.app).post('/api/auth/login', { username: m.idNumber, password: 'wrong-password-1' });
+    const log = await collegeA.get('/api/audit?pageSize=100');
+    const mine = log.body.items.filter((e: { objectType: string | null; objectId: string | null }) => e.objectType === 'person' && e.objectId === String(m.personId));
+    expect(mine.map((e: { action: string }) => e.action).sort()).toEqual(['LOGIN', 'LOGIN_FAILED']);
+    // Another college sees none of it.
+    const other = await collegeB.get('/api/audit?pageSize=100');
+    expect(other.body.items.some((e: { objectType: string | null; objectId: string | null }) => e.objectType === 'person' && e.objectId === String(m.personId))).toBe(false);
   });
 });
 
@@ -171,8 +202,10 @@ describe('GET /api/audit', () => {
     expect(fromUni).not.toContain(c.body.id);
     expect(await seen(county)).toEqual([c.body.id]);
     const all = await university.get('/api/audit?pageSize=100');
-    const ids = all.body.items.map((e: { id: number }) => e.id);
-    expect(ids).toEqual([...ids].sort((x: number, y: number) => y - x));
+    // Newest first: by time, then by id for events of the same instant.
+    const keys = all.body.items.map((e: { id: number; at: string }) => [e.at, e.id] as const);
+    const sorted = [...keys].sort((x, y) => (x[0] === y[0] ? y[1] - x[1] : x[0] < y[0] ? 1 : -1));
+    expect(keys).toEqual(sorted);
     // Refusals of the university admin are logged under the university, so a college admin never sees them.
     await university.get(`/api/orgs/${tree.county.id}`);
     expect((await university.get('/api/audit?action=ACCESS_DENIED')).body.total).toBeGreaterThanOrEqual(1);
@@ -182,11 +215,17 @@ describe('GET /api/audit', () => {
   describe('filters', () => {
     let admin: Client;
     let r: number[] = [];
+    let loginRow: number;
     const ids = (res: { body: { items: { id: number }[] } }) => res.body.items.map((e) => e.id);
 
     beforeAll(async () => {
       const committee = await f.org(tree.university, { name: '审计筛选团委', kind: 'COMMITTEE' });
-      admin = (await f.admin(committee)).client;
+      const made = await f.admin(committee);
+      admin = made.client;
+      // The admin's own login is logged under their org too (SEC-3), at TEST_NOW (China 2026-03-02).
+      const [login] = await t.ctx.db.select({ id: auditLog.id }).from(auditLog).where(and(eq(auditLog.action, 'LOGIN'), eq(auditLog.actorPersonId, made.person.id)));
+      expect(login).toBeDefined();
+      loginRow = login!.id;
       const rows = [
         { at: '2026-02-27T15:59:59Z', action: 'ORG_UPDATE', actorName: '赵审计', result: 'OK' as const },
         { at: '2026-02-27T16:00:00Z', action: 'MEMBER_UPDATE', actorName: '钱审计', result: 'OK' as const },
@@ -215,7 +254,8 @@ describe('GET /api/audit', () => {
     it('by China-time calendar days from/to, both inclusive', async () => {
       expect(ids(await admin.get('/api/audit?from=2026-02-28&to=2026-02-28'))).toEqual([r[2], r[1]]);
       expect(ids(await admin.get('/api/audit?to=2026-02-27'))).toEqual([r[0]]);
-      expect(ids(await admin.get('/api/audit?from=2026-03-01'))).toEqual([r[3]]);
+      expect(ids(await admin.get('/api/audit?from=2026-03-01'))).toEqual([loginRow, r[3]]);
+      expect(ids(await admin.get('/api/audit?from=2026-03-01&action=LOGIN'))).toEqual([loginRow]);
       expect(ids(await admin.get('/api/audit?from=2026-02-27&to=2026-03-01'))).toEqual([r[3], r[2], r[1], r[0]]);
       const bad = await admin.get('/api/audit?from=2026-02-30');
       expect(bad.status).toBe(400);
@@ -224,11 +264,11 @@ describe('GET /api/audit', () => {
 
     it('pages with totals, newest first', async () => {
       const p1 = await admin.get('/api/audit?pageSize=3');
-      expect(p1.body).toMatchObject({ total: 4, page: 1, pageSize: 3 });
-      expect(ids(p1)).toEqual([r[3], r[2], r[1]]);
+      expect(p1.body).toMatchObject({ total: 5, page: 1, pageSize: 3 });
+      expect(ids(p1)).toEqual([loginRow, r[3], r[2]]);
       const p2 = await admin.get('/api/audit?pageSize=3&page=2');
-      expect(ids(p2)).toEqual([r[0]]);
-      expect(p2.body.items[0]).toMatchObject({ action: 'ORG_UPDATE', actorName: '赵审计', result: 'OK', at: '2026-02-27T15:59:59.000Z', objectType: 'member' });
+      expect(ids(p2)).toEqual([r[1], r[0]]);
+      expect(p2.body.items[1]).toMatchObject({ action: 'ORG_UPDATE', actorName: '赵审计', result: 'OK', at: '2026-02-27T15:59:59.000Z', objectType: 'member' });
     });
   });
 
@@ -243,8 +283,9 @@ describe('GET /api/audit', () => {
   });
 
   it('SEC-3 audit rows are append-only', async () => {
-    await expect(t.ctx.db.update(auditLog).set({ result: 'FAILED' })).rejects.toThrow();
+    const before = JSON.stringify(await t.ctx.db.select().from(auditLog).orderBy(auditLog.id));
+    await expect(t.ctx.db.update(auditLog).set({ result: 'FAILED', reason: 'tampered' })).rejects.toThrow();
     await expect(t.ctx.db.delete(auditLog)).rejects.toThrow();
-    expect((await t.ctx.db.select().from(auditLog).where(eq(auditLog.result, 'FAILED'))).length).toBe(0);
+    expect(JSON.stringify(await t.ctx.db.select().from(auditLog).orderBy(auditLog.id))).toBe(before);
   });
 });

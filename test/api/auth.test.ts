@@ -815,6 +815,9 @@ describe('system', () => {
       const before = off.clock.now().toISOString();
       const r = await anonymous(off.app).post('/api/test/clock', { now: '2030-01-01T00:00:00Z' });
       expect(r.status).toBe(404);
+      expect(r.body.error.code).toBe('ROUTE_NOT_FOUND');
+      const doc = (await anonymous(off.app).get('/api/openapi.json')).body;
+      expect(Object.keys(doc.paths)).not.toContain('/api/test/clock');
       expect(off.clock.now().toISOString()).toBe(before);
       expect((await anonymous(off.app).get('/api/health')).body.now).toBe(before);
     } finally {

@@ -205,10 +205,10 @@ describe('POST /api/members (MEM-1, MEM-2, MEM-6)', () => {
     expect(ok.body.missingFields).toContain('phone');
   });
 
-  it('MEM_6_BRANCH_ONLY: members are entered into a 团支部 only; a branch outside the scope is not found', async () => {
+  it('ORG_6_BRANCH_ONLY: members are entered into a 团支部 only; a branch outside the scope is not found', async () => {
     const committee = await college.post('/api/members', memberInput(tree.collegeA.id, 9));
     expect(committee.status).toBe(422);
-    expect(committee.body.error.code).toBe('MEM_6_BRANCH_ONLY');
+    expect(committee.body.error.code).toBe('ORG_6_BRANCH_ONLY');
     expect(committee.body.error.message).toContain('计算机学院团委');
     const outside = await college.post('/api/members', memberInput(tree.branchB1.id, 9));
     expect(outside.status).toBe(404);
@@ -688,7 +688,7 @@ describe('leave and restore (MEM-8)', () => {
     t.clock.advance(60_000);
     const committee = await college.post(`/api/members/${member.id}/restore`, { branchId: tree.collegeA.id });
     expect(committee.status).toBe(422);
-    expect(committee.body.error.code).toBe('MEM_6_BRANCH_ONLY');
+    expect(committee.body.error.code).toBe('ORG_6_BRANCH_ONLY');
     const outside = await college.post(`/api/members/${member.id}/restore`, { branchId: tree.branchB1.id });
     expect(outside.status).toBe(404);
     const res = await college.post(`/api/members/${member.id}/restore`, { branchId: tree.branchA2.id, note: '重新入团' });

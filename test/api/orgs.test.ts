@@ -501,6 +501,19 @@ describe('PATCH /api/orgs/:id', () => {
 });
 
 describe('POST /api/orgs/:id/move', () => {
+  it('SEC-3 a move shows in the logs of both the old and the new parent', async () => {
+    const oldParent = await f.org(tree.university, { name: '旧家学院团委', kind: 'COMMITTEE' });
+    const newParent = await f.org(tree.university, { name: '新家学院团委', kind: 'COMMITTEE' });
+    const branch = await f.org(oldParent, { name: '迁出团支部', kind: 'BRANCH' });
+    const oldAdmin = (await f.admin(oldParent)).client;
+    const newAdmin = (await f.admin(newParent)).client;
+    expect((await university.post(`/api/orgs/${branch.id}/move`, { newParentId: newParent.id })).status).toBe(200);
+    for (const admin of [oldAdmin, newAdmin]) {
+      const log = await admin.get('/api/audit?action=ORG_MOVE');
+      expect(log.body.items.map((e: { objectId: string }) => e.objectId)).toEqual([String(branch.id)]);
+    }
+  });
+
   it('moves a subtree: org and member paths are rewritten, members now belong to the new parent', async () => {
     const college = await f.org(tree.university, { name: '搬迁学院团委', kind: 'COMMITTEE' });
     const branch = await f.org(college, { name: '搬迁1班团支部', kind: 'BRANCH' });
@@ -704,6 +717,17 @@ describe('GET /api/org-findings', () => {
     expect(fromProvince.body.items.map((o: { name: string }) => o.name)).toContain('G中学团委');
     const bad = await admin.get('/api/org-findings?type=NOPE');
     expect(bad.status).toBe(400);
+  });
+
+  it('ORG-5 narrows to the org picked in the tree (orgId), which must be inside the scope', async () => {
+    const [hSchool] = await t.ctx.db.select().from(orgs).where(eq(orgs.name, 'H中学团委'));
+    const res = await admin.get(`/api/org-findings?type=SMALL_BRANCH&orgId=${hSchool!.id}`);
+    expect(res.status).toBe(200);
+    expect(res.body.items.map((o: { name: string }) => o.name)).toEqual(['H1班团支部']);
+    const outside = await admin.get(`/api/org-findings?type=SMALL_BRANCH&orgId=${tree.branchA1.id}`);
+    const missing = await admin.get('/api/org-findings?type=SMALL_BRANCH&orgId=99999999');
+    expect(outside.status).toBe(404);
+    expect(outside.body).toEqual(missing.body);
   });
 });
 

@@ -217,6 +217,24 @@ describe('members of another college (SEC-1)', () => {
 });
 
 describe('orgs, cadres and admins of another college (SEC-1)', () => {
+  it('SEC-3 listing or exporting another college is logged as a refusal, never as a successful export', async () => {
+    const before = await deniedRows(adminA.person.id, 'org', tree.collegeB.id);
+    expect((await adminA.client.get(`/api/members?orgId=${tree.collegeB.id}`)).body.total).toBe(0);
+    expect((await deniedRows(adminA.person.id, 'org', tree.collegeB.id)).length).toBe(before.length + 1);
+    await sheetText(await adminA.client.get(`/api/members/export?orgId=${tree.collegeB.id}`));
+    expect((await deniedRows(adminA.person.id, 'org', tree.collegeB.id)).length).toBe(before.length + 2);
+    const exports = await t.ctx.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.actorPersonId, adminA.person.id), eq(auditLog.action, 'MEMBER_EXPORT'), eq(auditLog.objectId, String(tree.collegeB.id))));
+    expect(exports.length).toBeGreaterThan(0);
+    for (const row of exports) expect(row.result).toBe('DENIED');
+    // A missing org lists empty too, and is not logged as a refusal (there is nothing to protect).
+    const missingBefore = await deniedRows(adminA.person.id, 'org', MISSING);
+    expect((await adminA.client.get(`/api/members?orgId=${MISSING}`)).body.total).toBe(0);
+    expect(await deniedRows(adminA.person.id, 'org', MISSING)).toHaveLength(missingBefore.length);
+  });
+
   it('SEC-1 reading another college\'s orgs answers like missing; search finds none of them', async () => {
     for (const id of [tree.collegeB.id, tree.branchB1.id, tree.university.id, tree.province.id]) {
       expectLikeMissing(await adminA.client.get(`/api/orgs/${id}`), await adminA.client.get(`/api/orgs/${MISSING}`), `getOrg ${id}`);

@@ -1,6 +1,8 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { DomainError, defaultMessage, errorKind, type ErrorCode, type ErrorDetail, type ErrorKind } from '../../domain/errors';
+import { writeAudit } from '../audit';
+import type { AppContext } from '../context';
 
 const STATUS: Record<ErrorKind, number> = {
   INVALID: 400,
@@ -75,9 +77,32 @@ function pgCode(err: unknown): string | undefined {
 }
 
 /** One place maps every failure to the SPEC error shape; 5xx details never leave the server. */
-export function installErrorHandler(app: FastifyInstance): void {
-  app.setErrorHandler((err: FastifyError, request, reply) => {
-    if (err instanceof DomainError) return sendError(reply, err.code, err.message, err.details);
+/**
+ * SEC-3 logs failures too: a state change that a rule or a conflict refused gets a FAILED row. It is
+ * written here, after the change's transaction has rolled back. Scope refusals (404) are already
+ * logged as ACCESS_DENIED where they happen; reads are not logged.
+ */
+async function auditRefusal(ctx: AppContext, request: FastifyRequest, err: DomainError): Promise<void> {
+  const kind = errorKind(err.code);
+  if (!request.actor || request.method === 'GET' || !(kind === 'RULE' || kind === 'CONFLICT' || kind === 'INVALID')) return;
+  if (request.routeOptions.url?.startsWith('/api/auth/')) return; // the account service logs its own failures
+  const params = request.params as { id?: unknown } | undefined;
+  const operation = (request.routeOptions.schema as { operationId?: string } | undefined)?.operationId ?? request.routeOptions.url;
+  await writeAudit(ctx.db, ctx, { ...request.actor, actingOrgId: request.adminScope?.orgId ?? null }, {
+    action: 'OPERATION_REFUSED',
+    result: 'FAILED',
+    objectId: typeof params?.id === 'string' || typeof params?.id === 'number' ? params.id : undefined,
+    orgPath: request.adminScope?.path ?? null,
+    reason: `${operation}: ${err.code} ${err.message}`.slice(0, 500),
+  }).catch((e: unknown) => request.log.error({ err: e }, 'audit write failed'));
+}
+
+export function installErrorHandler(app: FastifyInstance, ctx: AppContext): void {
+  app.setErrorHandler(async (err: FastifyError, request, reply) => {
+    if (err instanceof DomainError) {
+      await auditRefusal(ctx, request, err);
+      return sendError(reply, err.code, err.message, err.details);
+    }
     if (hasZodFastifySchemaValidationErrors(err)) {
       return reply.code(400).send(mapValidation(request, err.validation as ZodLikeIssue[], err.validationContext));
     }

@@ -4,15 +4,16 @@ import type { Admin } from '../../../contracts/cadres';
 import type { Page } from '../../../contracts/common';
 import { outer, type Executor } from '../../../db/client';
 import { adminGrants, cadrePositions, orgs, persons } from '../../../db/schema';
+import { adminPermissions } from '../../../domain/cadres';
 import { DomainError } from '../../../domain/errors';
-import { writeAudit } from '../../audit';
+import { adminAuditActor, refuseOutOfScope, writeAudit } from '../../audit';
 import type { AdminActor, AppContext } from '../../context';
 import { revokeSessionsOf } from '../auth/session-store';
 import { inSubtree } from '../orgs/orgs.repo';
 import { lockOrgInScope, orgInScopeOr404 } from '../orgs/orgs.service';
 import { ensureAccount } from '../people/persons';
 
-const auditActor = (actor: AdminActor) => ({ ...actor, actingOrgId: actor.scope.orgId });
+const auditActor = adminAuditActor;
 const granter = alias(persons, 'granter');
 const revoker = alias(persons, 'revoker');
 
@@ -41,9 +42,15 @@ function selectAdmins(ex: Executor) {
 }
 type AdminRow = Awaited<ReturnType<typeof selectAdmins>>[number];
 
-function present(r: AdminRow): Admin {
+function present(r: AdminRow, actor: AdminActor): Admin {
   const { orgPath: _p, ...rest } = r;
-  return { ...rest, grantedAt: r.grantedAt.toISOString(), revokedAt: r.revokedAt?.toISOString() ?? null };
+  const revokedAt = r.revokedAt?.toISOString() ?? null;
+  return {
+    ...rest,
+    grantedAt: r.grantedAt.toISOString(),
+    revokedAt,
+    can: adminPermissions({ personId: r.personId, orgId: r.orgId, revokedAt }, { personId: actor.personId, orgId: actor.scope.orgId }),
+  };
 }
 
 export async function listAdmins(
@@ -61,7 +68,7 @@ export async function listAdmins(
       .offset((q.page - 1) * q.pageSize),
     ctx.db.select({ n: count() }).from(adminGrants).where(where),
   ]);
-  return { items: items.map(present), total: total?.n ?? 0, page: q.page, pageSize: q.pageSize };
+  return { items: items.map((r) => present(r, actor)), total: total?.n ?? 0, page: q.page, pageSize: q.pageSize };
 }
 
 /**
@@ -100,7 +107,7 @@ export async function grantAdmin(ctx: AppContext, actor: AdminActor, input: { or
     return grant!.id;
   });
   const [row] = await selectAdmins(ctx.db).where(eq(adminGrants.id, grantId));
-  return present(row!);
+  return present(row!, actor);
 }
 
 /** Revokes an admin grant; the person's sessions end at once (SEC-2). */
@@ -109,12 +116,7 @@ export async function revokeAdmin(ctx: AppContext, actor: AdminActor, grantId: n
   const inScope = and(eq(adminGrants.id, grantId), inSubtree(orgs.path, actor.scope.path));
   const [visible] = await selectAdmins(ctx.db).where(inScope);
   if (!visible) {
-    // SEC-1/SEC-3: a grant elsewhere answers like a missing one, and the refusal is logged.
-    const [exists] = await ctx.db.select({ id: adminGrants.id }).from(adminGrants).where(eq(adminGrants.id, grantId));
-    if (exists) {
-      await writeAudit(ctx.db, ctx, auditActor(actor), { action: 'ACCESS_DENIED', result: 'DENIED', objectType: 'admin', objectId: grantId, orgPath: actor.scope.path, reason: 'OUT_OF_SCOPE' });
-    }
-    throw new DomainError('NOT_FOUND');
+    await refuseOutOfScope(ctx, actor, 'admin', grantId, async () => (await ctx.db.select({ id: adminGrants.id }).from(adminGrants).where(eq(adminGrants.id, grantId))).length > 0);
   }
   await ctx.db.transaction(async (tx) => {
     // Lock first, then read: a concurrent revoke is seen, not repeated.
@@ -135,5 +137,5 @@ export async function revokeAdmin(ctx: AppContext, actor: AdminActor, grantId: n
     });
   });
   const [row] = await selectAdmins(ctx.db).where(eq(adminGrants.id, grantId));
-  return present(row!);
+  return present(row!, actor);
 }

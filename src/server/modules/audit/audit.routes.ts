@@ -39,7 +39,7 @@ export function registerAuditRoutes(app: ZApp, ctx: AppContext): void {
           .select()
           .from(auditLog)
           .where(where)
-          .orderBy(desc(auditLog.id))
+          .orderBy(desc(auditLog.at), desc(auditLog.id))
           .limit(q.pageSize)
           .offset((q.page - 1) * q.pageSize),
         ctx.db.select({ n: count() }).from(auditLog).where(where),

@@ -65,6 +65,23 @@ async function checkPassword(ctx: AppContext, account: AccountRow | null, idNumb
   return 'OK';
 }
 
+/**
+ * Where a person's account events belong in the audit log: their branch if they are a member, else the
+ * first org they administer. Their admins then see their logins and password changes (SEC-3).
+ */
+async function accountOrgPath(ctx: AppContext, personId: number): Promise<string | null> {
+  const [member] = await ctx.db.select({ path: members.orgPath }).from(members).where(eq(members.personId, personId));
+  if (member) return member.path;
+  const [grant] = await ctx.db
+    .select({ path: orgs.path })
+    .from(adminGrants)
+    .innerJoin(orgs, eq(orgs.id, adminGrants.orgId))
+    .where(and(eq(adminGrants.personId, personId), isNull(adminGrants.revokedAt)))
+    .orderBy(orgs.depth, orgs.id)
+    .limit(1);
+  return grant?.path ?? null;
+}
+
 async function activeRoles(ctx: AppContext, personId: number) {
   return ctx.db
     .select({ orgId: orgs.id, orgName: orgs.name, orgFullName: orgs.fullName, kind: orgs.kind })
@@ -145,6 +162,7 @@ export async function login(
       result: 'DENIED',
       objectType: account ? 'person' : undefined,
       objectId: account?.personId,
+      orgPath: account ? await accountOrgPath(ctx, account.personId) : null,
       reason: `${check} ${loggedUsername(username)}`,
     });
     throw new DomainError(check === 'INITIAL_EXPIRED' ? 'INITIAL_PASSWORD_EXPIRED' : 'LOGIN_FAILED');
@@ -156,6 +174,7 @@ export async function login(
   const roles = await activeRoles(ctx, account.personId);
   // MLPS: an admin's password past its maximum age must be changed now.
   const expired = roles.length > 0 && passwordTooOld(account.passwordChangedAt, now, ctx.config.adminPasswordMaxAgeDays);
+  const orgPath = await accountOrgPath(ctx, account.personId);
   const created = await ctx.db.transaction(async (tx) => {
     await tx
       .update(accounts)
@@ -168,6 +187,7 @@ export async function login(
       objectType: 'person',
       objectId: account.personId,
       objectLabel: account.name,
+      orgPath,
     });
     return s;
   });
@@ -175,9 +195,10 @@ export async function login(
 }
 
 export async function logout(ctx: AppContext, actor: Actor): Promise<void> {
+  const orgPath = await accountOrgPath(ctx, actor.personId);
   await ctx.db.transaction(async (tx) => {
     await revokeSession(tx, actor.sessionId, ctx.clock.now());
-    await writeAudit(tx, ctx, actor, { action: 'LOGOUT', result: 'OK', objectType: 'person', objectId: actor.personId });
+    await writeAudit(tx, ctx, actor, { action: 'LOGOUT', result: 'OK', objectType: 'person', objectId: actor.personId, orgPath });
   });
 }
 
@@ -202,7 +223,7 @@ export async function changePassword(
   // An expired initial password still proves who is typing here: the session already exists.
   const check = await checkPassword(ctx, account, idNumber, input.currentPassword);
   if (check === 'WRONG' || !account) {
-    await writeAudit(ctx.db, ctx, actor, { action: 'PASSWORD_CHANGE', result: 'DENIED', objectType: 'person', objectId: actor.personId, reason: 'PASSWORD_WRONG' });
+    await writeAudit(ctx.db, ctx, actor, { action: 'PASSWORD_CHANGE', result: 'DENIED', objectType: 'person', objectId: actor.personId, orgPath: await accountOrgPath(ctx, actor.personId), reason: 'PASSWORD_WRONG' });
     throw new DomainError('PASSWORD_WRONG');
   }
   await clearGuard(ctx, userKey);
@@ -215,12 +236,13 @@ export async function changePassword(
 
   const hash = await hashPassword(input.newPassword);
   const now = ctx.clock.now();
+  const orgPath = await accountOrgPath(ctx, actor.personId);
   await ctx.db.transaction(async (tx) => {
     await tx
       .update(accounts)
       .set({ passwordHash: hash, mustChangePassword: false, passwordChangedAt: now, issuedAt: now })
       .where(eq(accounts.personId, actor.personId));
     await revokeSessionsOf(tx, actor.personId, now, actor.sessionId);
-    await writeAudit(tx, ctx, actor, { action: 'PASSWORD_CHANGE', result: 'OK', objectType: 'person', objectId: actor.personId });
+    await writeAudit(tx, ctx, actor, { action: 'PASSWORD_CHANGE', result: 'OK', objectType: 'person', objectId: actor.personId, orgPath });
   });
 }

@@ -3,19 +3,19 @@ import type { Cadre, CreateCadreRequest } from '../../../contracts/cadres';
 import type { Page } from '../../../contracts/common';
 import { outer, type Executor, type Tx } from '../../../db/client';
 import { cadrePositions, orgs, persons } from '../../../db/schema';
-import { checkCadrePost } from '../../../domain/cadres';
+import { cadrePermissions, checkCadrePost } from '../../../domain/cadres';
 import { chinaDate } from '../../../domain/dates';
 import type { CadreNature } from '../../../domain/enums';
 import { DomainError, assertRule } from '../../../domain/errors';
 import { maskIdNumber } from '../../../domain/masking';
-import { writeAudit } from '../../audit';
+import { adminAuditActor, refuseOutOfScope, writeAudit } from '../../audit';
 import type { AdminActor, AppContext } from '../../context';
 import { inSubtree } from '../orgs/orgs.repo';
 import { lockOrgInScope, orgInScopeOr404 } from '../orgs/orgs.service';
 import { findOrCreatePerson, personConflict, validIdNumberOrThrow } from '../people/persons';
 import { activePosition } from './cadres.repo';
 
-const auditActor = (actor: AdminActor) => ({ ...actor, actingOrgId: actor.scope.orgId });
+const auditActor = adminAuditActor;
 
 const isAdminSql = sql<boolean>`EXISTS (SELECT 1 FROM admin_grants g WHERE g.person_id = ${outer(cadrePositions.personId)} AND g.org_id = ${outer(cadrePositions.orgId)} AND g.revoked_at IS NULL)`;
 
@@ -47,7 +47,7 @@ type CadreRow = Awaited<ReturnType<typeof selectCadres>>[number];
 
 function present(row: CadreRow): Cadre {
   const { orgPath: _p, ...rest } = row;
-  return rest;
+  return { ...rest, can: cadrePermissions(row) };
 }
 
 /** CAD-3: a post's dates keep the history in order: never in the future, never before the post they follow. */
@@ -68,11 +68,7 @@ function findCadreInScope(ex: Executor, actor: AdminActor, id: number) {
 async function cadreInScopeOr404(ctx: AppContext, actor: AdminActor, id: number): Promise<CadreRow> {
   const [row] = await findCadreInScope(ctx.db, actor, id);
   if (row) return row;
-  const [exists] = await ctx.db.select({ id: cadrePositions.id }).from(cadrePositions).where(eq(cadrePositions.id, id));
-  if (exists) {
-    await writeAudit(ctx.db, ctx, auditActor(actor), { action: 'ACCESS_DENIED', result: 'DENIED', objectType: 'cadre', objectId: id, orgPath: actor.scope.path, reason: 'OUT_OF_SCOPE' });
-  }
-  throw new DomainError('NOT_FOUND');
+  return refuseOutOfScope(ctx, actor, 'cadre', id, async () => (await ctx.db.select({ id: cadrePositions.id }).from(cadrePositions).where(eq(cadrePositions.id, id))).length > 0);
 }
 
 /** Inside a change's transaction: locks the post first, then reads it (a concurrent change is seen, not overwritten). */

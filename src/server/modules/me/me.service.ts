@@ -20,7 +20,9 @@ export async function getMyProfile(ctx: AppContext, actor: Actor): Promise<MyPro
       .where(and(eq(cadrePositions.personId, actor.personId), isNull(cadrePositions.endedAt)))
       .orderBy(asc(cadrePositions.startedAt)),
   ]);
-  return { member: row ? await presentMember(ctx, row) : null, cadrePositions: posts };
+  if (!row) return { member: null, cadrePositions: posts };
+  const { can: _adminActions, ...member } = await presentMember(ctx, row);
+  return { member, cadrePositions: posts };
 }
 
 /** A member completes their own profile; name, ID number, branch and the league record stay with admins. */

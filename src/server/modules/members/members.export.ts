@@ -38,7 +38,8 @@ export async function exportMembers(ctx: AppContext, actor: AdminActor, q: ListM
   const { page: _p, pageSize: _s, ...filters } = q;
   await writeAudit(ctx.db, ctx, { ...actor, actingOrgId: actor.scope.orgId }, {
     action: 'MEMBER_EXPORT',
-    result: 'OK',
+    // A foreign org exports nothing (memberFilter logged the refusal).
+    result: filter ? 'OK' : 'DENIED',
     objectType: 'org',
     objectId: q.orgId ?? actor.scope.orgId,
     orgPath: actor.scope.path,

@@ -1,6 +1,6 @@
 import { and, asc, count, desc, eq, like, sql, type SQL } from 'drizzle-orm';
 import type { ListMembersQuery } from '../../../contracts/members';
-import type { Executor } from '../../../db/client';
+import { outer, type Executor } from '../../../db/client';
 import { members, memberships, orgs, persons } from '../../../db/schema';
 import { inSubtree } from '../orgs/orgs.repo';
 
@@ -35,6 +35,8 @@ export const memberColumns = {
   developmentNumber: members.developmentNumber,
   admittedAt: members.admittedAt,
   developedByOrgId: members.developedByOrgId,
+  // A name only: the developing org may lie outside the reader's scope (seed 002: it keeps finding them).
+  developedByOrgName: sql<string | null>`(SELECT d.name FROM orgs d WHERE d.id = ${outer(members.developedByOrgId)})`,
   education: members.education,
   highestEducation: members.highestEducation,
   occupation: members.occupation,

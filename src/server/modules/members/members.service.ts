@@ -19,13 +19,14 @@ import {
   checkCadreFields,
   checkJoinedLeagueAt,
   isDueToLeave,
+  memberPermissions,
   isGraduating,
   isLateEntry,
   missingProfileFields,
 } from '../../../domain/members';
 import { isWithin } from '../../../domain/scope';
 import { hashPassword, temporaryPassword } from '../../../lib/passwords';
-import { diffFields, writeAudit } from '../../audit';
+import { adminAuditActor, auditOutOfScope, diffFields, refuseOutOfScope, writeAudit } from '../../audit';
 import type { AdminActor, AppContext } from '../../context';
 import { syncBranchCadre } from '../cadres/cadres.repo';
 import { revokeSessionsOf } from '../auth/session-store';
@@ -41,7 +42,7 @@ import {
   type MemberRow,
 } from './members.repo';
 
-const auditActor = (actor: AdminActor) => ({ ...actor, actingOrgId: actor.scope.orgId });
+const auditActor = adminAuditActor;
 
 /** The record fields the derived facts (MEM-3 identity, ST-2 completeness) are computed from. */
 interface RecordFacts {
@@ -97,11 +98,12 @@ export function toListItem(row: MemberRow): MemberListItem {
     graduateStatus: row.graduateStatus,
     status: row.status,
     createdAt: row.createdAt.toISOString(),
+    can: memberPermissions(row.status),
   };
 }
 
-/** The full record as the API shows it (masked), for an admin (`can`) or for the member. */
-export async function presentMember(ctx: AppContext, row: MemberRow): Promise<Omit<Member, 'can'>> {
+/** The full record as the API shows it (masked); 个人中心 drops the admin's `can`. */
+export async function presentMember(ctx: AppContext, row: MemberRow): Promise<Member> {
   const today = chinaDate(ctx.clock.now());
   const [history, [posts]] = await Promise.all([
     membershipHistory(ctx.db, row.id),
@@ -118,6 +120,7 @@ export async function presentMember(ctx: AppContext, row: MemberRow): Promise<Om
     identityEvidence: row.identityEvidence,
     identityIssues: row.identityIssues,
     developedByOrgId: row.developedByOrgId,
+    developedByOrgName: row.developedByOrgName,
     education: row.education,
     highestEducation: row.highestEducation,
     occupation: row.occupation,
@@ -145,14 +148,6 @@ export async function presentMember(ctx: AppContext, row: MemberRow): Promise<Om
   };
 }
 
-async function presentForAdmin(ctx: AppContext, row: MemberRow): Promise<Member> {
-  const active = row.status === 'ACTIVE';
-  return {
-    ...(await presentMember(ctx, row)),
-    can: { edit: active, leave: active, restore: !active, resetPassword: active, reveal: true },
-  };
-}
-
 /**
  * Loads a member in scope, or audits the refusal (when it exists elsewhere) and answers 404. Called
  * before a change's transaction (the refusal must survive its rollback); inside it, `lockMemberInScope`.
@@ -160,10 +155,7 @@ async function presentForAdmin(ctx: AppContext, row: MemberRow): Promise<Member>
 async function memberInScopeOr404(ctx: AppContext, actor: AdminActor, id: number): Promise<MemberRow> {
   const row = await findMemberInScope(ctx.db, id, actor.scope.path);
   if (row) return row;
-  if (await findMemberById(ctx.db, id)) {
-    await writeAudit(ctx.db, ctx, auditActor(actor), { action: 'ACCESS_DENIED', result: 'DENIED', objectType: 'member', objectId: id, orgPath: actor.scope.path, reason: 'OUT_OF_SCOPE' });
-  }
-  throw new DomainError('NOT_FOUND');
+  return refuseOutOfScope(ctx, actor, 'member', id, async () => (await findMemberById(ctx.db, id)) !== null);
 }
 
 /** Inside a change's transaction: locks the member row first, then reads it (still in scope). */
@@ -177,7 +169,7 @@ async function lockMemberInScope(tx: Tx, actor: AdminActor, id: number): Promise
 /** MEM-6 / ORG-6: members sit in a 团支部 inside the scope. */
 async function branchInScope(ctx: AppContext, actor: AdminActor, branchId: number) {
   const branch = await orgInScopeOr404(ctx, actor, branchId);
-  if (branch.kind !== 'BRANCH') throw new DomainError('MEM_6_BRANCH_ONLY', `“${branch.name}”不是团支部，团员只能录入到团支部`);
+  if (branch.kind !== 'BRANCH') throw new DomainError('ORG_6_BRANCH_ONLY', `“${branch.name}”不是团支部，团员只能录入到团支部`);
   return branch;
 }
 
@@ -189,7 +181,7 @@ function checkBranchPost(isCadre: boolean, position: string | null | undefined) 
 }
 
 export async function getMember(ctx: AppContext, actor: AdminActor, id: number): Promise<Member> {
-  return presentForAdmin(ctx, await memberInScopeOr404(ctx, actor, id));
+  return presentMember(ctx, await memberInScopeOr404(ctx, actor, id));
 }
 
 /** Turns list query parameters into the scoped filter; a foreign org or ID number finds nothing. */
@@ -197,7 +189,11 @@ export async function memberFilter(ctx: AppContext, actor: AdminActor, q: ListMe
   let path = actor.scope.path;
   if (q.orgId !== undefined) {
     const org = await findOrgInScope(ctx.db, q.orgId, actor.scope.path);
-    if (!org) return null;
+    if (!org) {
+      // Another subtree lists like a missing org (empty); the attempt is logged.
+      await auditOutOfScope(ctx, actor, 'org', q.orgId, async () => (await findOrg(ctx.db, q.orgId!)) !== null);
+      return null;
+    }
     path = org.path;
   }
   return {
@@ -311,7 +307,7 @@ export async function createMember(ctx: AppContext, actor: AdminActor, input: Cr
     .catch((err: unknown) => {
       throw personConflict(err) ?? err;
     });
-  return presentForAdmin(ctx, (await findMemberById(ctx.db, memberId))!);
+  return presentMember(ctx, (await findMemberById(ctx.db, memberId))!);
 }
 
 /** MEM-5: every field but name, ID number and branch is editable by an admin in scope. */
@@ -328,7 +324,7 @@ export async function updateMember(ctx: AppContext, actor: AdminActor, id: numbe
     .catch((err: unknown) => {
       throw personConflict(err) ?? err;
     });
-  return presentForAdmin(ctx, (await findMemberById(ctx.db, id))!);
+  return presentMember(ctx, (await findMemberById(ctx.db, id))!);
 }
 
 /**
@@ -423,7 +419,7 @@ export async function leaveMember(ctx: AppContext, actor: AdminActor, id: number
       reason: input.note ?? undefined,
     });
   });
-  return presentForAdmin(ctx, (await findMemberById(ctx.db, id))!);
+  return presentMember(ctx, (await findMemberById(ctx.db, id))!);
 }
 
 /** MEM-8: restores a member who left, into a branch of the actor's scope. */
@@ -451,7 +447,7 @@ export async function restoreMember(ctx: AppContext, actor: AdminActor, id: numb
       reason: input.note ?? undefined,
     });
   });
-  return presentForAdmin(ctx, (await findMemberById(ctx.db, id))!);
+  return presentMember(ctx, (await findMemberById(ctx.db, id))!);
 }
 
 /** SEC-4: the full ID number and phone, for an admin in scope; every reveal is audited. */

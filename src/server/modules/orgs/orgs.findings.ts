@@ -5,6 +5,7 @@ import type { OrgKind } from '../../../domain/enums';
 import { BRANCH_MAX_MEMBERS, BRANCH_MIN_MEMBERS } from '../../../domain/orgs';
 import { subtreeRange } from '../../../domain/scope';
 import type { AdminActor, AppContext } from '../../context';
+import { orgInScopeOr404 } from './orgs.service';
 
 const SCHOOL = sql.raw(`('HIGHER_EDUCATION','VOCATIONAL_SCHOOL','HIGH_SCHOOL','MIDDLE_SCHOOL','PRIMARY_SCHOOL')`);
 
@@ -24,9 +25,10 @@ const memberCount = sql`(SELECT count(*)::int FROM members m WHERE m.branch_id =
 export async function orgFindings(
   ctx: AppContext,
   actor: AdminActor,
-  q: { type: (typeof ORG_FINDINGS)[number]; page: number; pageSize: number },
+  q: { type: (typeof ORG_FINDINGS)[number]; orgId?: number; page: number; pageSize: number },
 ) {
-  const { lo, hi } = subtreeRange(actor.scope.path);
+  const root = q.orgId === undefined ? actor.scope.path : (await orgInScopeOr404(ctx, actor, q.orgId)).path;
+  const { lo, hi } = subtreeRange(root);
   const scope = sql`o.deleted_at IS NULL AND o.path >= ${lo} AND o.path < ${hi}`;
   const condition = {
     INCOMPLETE_COMMITTEE: sql`o.kind <> 'BRANCH' AND ${noBranchBelow}`,

@@ -18,7 +18,7 @@ import {
 import { SPECIAL_KIND_LABELS } from '../../../domain/enums';
 import { childPath, pathIds } from '../../../domain/scope';
 import { regionExists, regionFullName } from '../../../lib/regions';
-import { diffFields, writeAudit } from '../../audit';
+import { adminAuditActor, diffFields, refuseOutOfScope, writeAudit } from '../../audit';
 import type { AdminActor, AppContext } from '../../context';
 import type { Tx } from '../../../db/client';
 import {
@@ -35,9 +35,7 @@ import {
   type OrgRow,
 } from './orgs.repo';
 
-function auditActor(actor: AdminActor) {
-  return { ...actor, actingOrgId: actor.scope.orgId };
-}
+const auditActor = adminAuditActor;
 
 /**
  * Loads an org in the actor's scope; otherwise audits the refusal (if it exists) and answers 404.
@@ -48,11 +46,7 @@ function auditActor(actor: AdminActor) {
 export async function orgInScopeOr404(ctx: AppContext, actor: AdminActor, id: number): Promise<OrgRow> {
   const org = await findOrgInScope(ctx.db, id, actor.scope.path);
   if (org) return org;
-  const exists = await findOrg(ctx.db, id);
-  if (exists) {
-    await writeAudit(ctx.db, ctx, auditActor(actor), { action: 'ACCESS_DENIED', result: 'DENIED', objectType: 'org', objectId: id, orgPath: actor.scope.path, reason: 'OUT_OF_SCOPE' });
-  }
-  throw new DomainError('NOT_FOUND');
+  return refuseOutOfScope(ctx, actor, 'org', id, async () => (await findOrg(ctx.db, id)) !== null);
 }
 
 /**
@@ -302,6 +296,17 @@ export async function moveOrg(ctx: AppContext, actor: AdminActor, id: number, ne
       orgPath: row!.path,
       changes: { parentId: { before: org.parentId, after: newParent.id } },
       reason: `移动了${result.orgs}个组织、${result.members}名团员`,
+    });
+    // The same event under the old location, so the admins of the old parent see what left them.
+    await writeAudit(tx, ctx, auditActor(actor), {
+      action: 'ORG_MOVE',
+      result: 'OK',
+      objectType: 'org',
+      objectId: org.id,
+      objectLabel: org.name,
+      orgPath: org.path,
+      changes: { parentId: { before: org.parentId, after: newParent.id } },
+      reason: `移出到“${newParent.name}”`,
     });
     return row!;
   });
