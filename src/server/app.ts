@@ -13,15 +13,7 @@ import { installAuth } from './http/auth';
 import { installErrorHandler, sendError } from './http/errors';
 import { installSecurityHeaders } from './http/security-headers';
 import type { ZApp } from './http/types';
-import { registerAdminRoutes } from './modules/admins/admins.routes';
-import { registerAuditRoutes } from './modules/audit/audit.routes';
-import { registerAuthRoutes } from './modules/auth/auth.routes';
-import { registerCadreRoutes } from './modules/cadres/cadres.routes';
-import { registerMeRoutes } from './modules/me/me.routes';
-import { registerMemberRoutes } from './modules/members/members.routes';
-import { registerOrgRoutes } from './modules/orgs/orgs.routes';
-import { registerRegionRoutes } from './modules/regions/regions.routes';
-import { registerSystemRoutes } from './modules/system/system.routes';
+import { ROUTE_MODULES } from './modules';
 
 export interface BuildOptions {
   logger?: FastifyServerOptions['logger'];
@@ -75,15 +67,7 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
 
   installAuth(app, ctx);
-  registerSystemRoutes(app, ctx);
-  registerAuthRoutes(app, ctx);
-  registerRegionRoutes(app, ctx);
-  registerOrgRoutes(app, ctx);
-  registerMemberRoutes(app, ctx);
-  registerCadreRoutes(app, ctx);
-  registerAdminRoutes(app, ctx);
-  registerMeRoutes(app, ctx);
-  registerAuditRoutes(app, ctx);
+  for (const register of ROUTE_MODULES) register(app, ctx);
 
   app.get('/api/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
 

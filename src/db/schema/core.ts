@@ -35,7 +35,7 @@ import {
   ORG_KINDS,
   POLITICAL_STATUSES,
   SPECIAL_KINDS,
-} from '../domain/enums';
+} from '../../domain/enums';
 
 /**
  * Materialized org path ('/1/23/456/') in the "C" collation, so a subtree is one btree range scan

@@ -1,0 +1,2 @@
+// The whole schema, one file per area; drizzle-kit reads this file to generate migrations.
+export * from './core';

@@ -1,0 +1,24 @@
+import type { AppContext } from '../context';
+import type { ZApp } from '../http/types';
+import { registerAdminRoutes } from './admins/admins.routes';
+import { registerAuditRoutes } from './audit/audit.routes';
+import { registerAuthRoutes } from './auth/auth.routes';
+import { registerCadreRoutes } from './cadres/cadres.routes';
+import { registerMeRoutes } from './me/me.routes';
+import { registerMemberRoutes } from './members/members.routes';
+import { registerOrgRoutes } from './orgs/orgs.routes';
+import { registerRegionRoutes } from './regions/regions.routes';
+import { registerSystemRoutes } from './system/system.routes';
+
+/** Every HTTP module, in registration order. A new module adds one line here. */
+export const ROUTE_MODULES: ((app: ZApp, ctx: AppContext) => void)[] = [
+  registerSystemRoutes,
+  registerAuthRoutes,
+  registerRegionRoutes,
+  registerOrgRoutes,
+  registerMemberRoutes,
+  registerCadreRoutes,
+  registerAdminRoutes,
+  registerMeRoutes,
+  registerAuditRoutes,
+];
