@@ -162,6 +162,7 @@ describe('SEC-3 failures and account events', () => {
     const log = await collegeA.get('/api/audit?action=OPERATION_REFUSED&result=FAILED');
     const row = log.body.items.find((e: { objectId: string }) => e.objectId === String(branch.id));
     expect(row).toBeDefined();
+    expect(row.objectType).toBe('org');
     expect(row.reason).toContain('deleteOrg');
     expect(row.reason).toContain('ORG_7_HAS_MEMBERS');
     expect(AUDIT_ACTION_LABELS.OPERATION_REFUSED).toBe('操作被拒绝');

@@ -174,6 +174,34 @@ describe('foundation journey', () => {
     expect(rowText).toContain(BRANCH);
     expect(rowText).toContain('339**************'); // masked (SEC-4)
     expect(rowText).not.toContain(NEW_ID);
+
+    // The row menu comes from the list item's own `can`: opening it loads nothing.
+    const memberLoads: string[] = [];
+    const onRequest = (r: { url(): string }) => {
+      if (/\/api\/members\/\d+$/.test(new URL(r.url()).pathname)) memberLoads.push(r.url());
+    };
+    page.on('request', onRequest);
+    await row.getByRole('button', { name: `${NEW_NAME}的更多操作` }).click();
+    await visible(page.getByRole('menuitem', { name: '离团' }));
+    expect(memberLoads).toEqual([]);
+    page.off('request', onRequest);
+    await page.keyboard.press('Escape');
+    await hidden(page.getByRole('menuitem', { name: '离团' }));
+
+    // 编辑 from the detail drawer: after saving, the drawer is back with the new value.
+    await row.getByRole('button', { name: '详情' }).click();
+    const drawer = page.locator('.ant-drawer-open').filter({ hasText: '组织关系记录' });
+    await visible(drawer.getByRole('button', { name: '编辑' }));
+    await drawer.getByRole('button', { name: '编辑' }).click();
+    const edit = page.getByRole('dialog', { name: `编辑团员 · ${NEW_NAME}` });
+    await edit.getByLabel('工作/学习单位').fill('浙江演示大学计算机科学与技术学院');
+    await edit.getByRole('button', { name: '保存' }).click();
+    await visible(page.getByText('已保存'));
+    await hidden(edit);
+    await visible(drawer.getByText('浙江演示大学计算机科学与技术学院'));
+    await drawer.locator('.ant-drawer-close').click();
+    await hidden(drawer);
+
     // On a phone the org tree moves into a drawer opened by a button.
     await screenshots(page, 'manage-members', page.getByRole('button', { name: /组织树/ }));
 

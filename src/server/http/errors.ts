@@ -88,9 +88,12 @@ async function auditRefusal(ctx: AppContext, request: FastifyRequest, err: Domai
   if (request.routeOptions.url?.startsWith('/api/auth/')) return; // the account service logs its own failures
   const params = request.params as { id?: unknown } | undefined;
   const operation = (request.routeOptions.schema as { operationId?: string } | undefined)?.operationId ?? request.routeOptions.url;
+  // /api/<resources>/:id → the object type the other audit rows use for the same resource.
+  const resource = request.routeOptions.url?.match(/^\/api\/([a-z-]+)s\//)?.[1] ?? undefined;
   await writeAudit(ctx.db, ctx, { ...request.actor, actingOrgId: request.adminScope?.orgId ?? null }, {
     action: 'OPERATION_REFUSED',
     result: 'FAILED',
+    objectType: resource,
     objectId: typeof params?.id === 'string' || typeof params?.id === 'number' ? params.id : undefined,
     orgPath: request.adminScope?.path ?? null,
     reason: `${operation}: ${err.code} ${err.message}`.slice(0, 500),

@@ -8,7 +8,8 @@ import type { OrgHit, OrgSummary, Page } from '../api/types';
 export interface OrgChoice {
   id: number;
   name: string;
-  kind: OrgKind;
+  /** Unknown for a preset value known only by name (e.g. an org outside the acting org's scope). */
+  kind?: OrgKind;
   pathNames?: string[];
 }
 
@@ -104,7 +105,7 @@ export function OrgSelect({
         return (
           <div style={{ whiteSpace: 'normal', lineHeight: 1.4 }}>
             <div>
-              {o.name} <Typography.Text type="secondary" style={{ fontSize: 12 }}>{ORG_KIND_LABELS[o.kind]}</Typography.Text>
+              {o.name} {o.kind && <Typography.Text type="secondary" style={{ fontSize: 12 }}>{ORG_KIND_LABELS[o.kind]}</Typography.Text>}
             </div>
             <OrgPathText pathNames={o.pathNames} />
           </div>

@@ -4,18 +4,31 @@ import { useEffect, useState } from 'react';
 import { api } from '../api/client';
 import type { Region } from '../api/types';
 
+type Level = Region['level'];
+const LEVELS: readonly Level[] = ['PROVINCE', 'CITY', 'COUNTY', 'TOWNSHIP'];
+const depth = (level: Level) => LEVELS.indexOf(level);
+
 interface Option {
   value: string;
   label: string;
+  level: Level;
   isLeaf: boolean;
+  disabled?: boolean;
   children?: Option[];
 }
 
-const toOption = (r: Region): Option => ({ value: r.code, label: r.name, isLeaf: !r.hasChildren });
+/** Levels above `minLevel` only open the next level; one without children could never lead to a value, so it is disabled. */
+const toOption = (r: Region, minLevel: Level): Option => ({
+  value: r.code,
+  label: r.name,
+  level: r.level,
+  isLeaf: !r.hasChildren,
+  ...(depth(r.level) < depth(minLevel) && !r.hasChildren ? { disabled: true } : {}),
+});
 
-async function childrenOf(parentCode?: string): Promise<Option[]> {
+async function childrenOf(minLevel: Level, parentCode?: string): Promise<Option[]> {
   const { items } = await api.get<{ items: Region[] }>('/api/regions', { query: { parentCode } });
-  return items.map(toOption);
+  return items.map((r) => toOption(r, minLevel));
 }
 
 /** Puts `children` under the option with `code`, anywhere in the tree (returns a new tree). */
@@ -28,17 +41,21 @@ function attach(options: Option[], code: string, children: Option[]): Option[] {
 }
 
 /**
- * 行政区划 picker (ORG-8): province → city → county → township, loaded level by level; any level
- * can be chosen. The form value is the chosen code (string) or null.
+ * 行政区划 picker (ORG-8): province → city → county → township, loaded level by level. Any level from
+ * `minLevel` down can be chosen (all of them by default); the levels above it only open the next one.
+ * The form value is the chosen code (string) or null.
  */
 export function RegionPicker({
   value,
   onChange,
+  minLevel = 'PROVINCE',
   placeholder = '选择省 / 市 / 县 / 乡镇街道',
   id,
 }: {
   value?: string | null;
   onChange?: (code: string | null) => void;
+  /** The coarsest level that can be the value, e.g. 'COUNTY' for a county or township code. */
+  minLevel?: Level;
   placeholder?: string;
   id?: string;
 }) {
@@ -50,13 +67,13 @@ export function RegionPicker({
     let cancelled = false;
     if (value && value === path[path.length - 1]) return;
     void (async () => {
-      let opts = options.length > 0 ? options : await childrenOf();
+      let opts = options.length > 0 ? options : await childrenOf(minLevel);
       let codes: string[] = [];
       if (value) {
         try {
           const { path: regions } = await api.get<{ path: Region[] }>(`/api/regions/${encodeURIComponent(value)}`);
           codes = regions.map((r) => r.code);
-          for (const r of regions.slice(0, -1)) opts = attach(opts, r.code, await childrenOf(r.code));
+          for (const r of regions.slice(0, -1)) opts = attach(opts, r.code, await childrenOf(minLevel, r.code));
         } catch {
           codes = [];
         }
@@ -75,7 +92,7 @@ export function RegionPicker({
   const loadData = async (selected: Option[]) => {
     const target = selected[selected.length - 1];
     if (!target || target.children) return;
-    const children = await childrenOf(target.value);
+    const children = await childrenOf(minLevel, target.value);
     setOptions((prev) => attach(prev, target.value, children));
   };
 
@@ -89,8 +106,11 @@ export function RegionPicker({
       placeholder={placeholder}
       allowClear
       style={{ width: '100%' }}
-      onChange={(codes) => {
+      onChange={(codes, selected) => {
         const list = (codes ?? []) as string[];
+        const last = (selected as Option[] | undefined)?.[list.length - 1];
+        // A level above minLevel was clicked: it has opened its children, but is not a value.
+        if (last && depth(last.level) < depth(minLevel)) return;
         setPath(list);
         onChange?.(list.length > 0 ? list[list.length - 1]! : null);
       }}

@@ -68,6 +68,13 @@ export function MemberDescriptions({
     { key: 'admittedAt', label: '支部大会通过日期', children: v('admittedAt', m.admittedAt) },
     { key: 'identityEvidence', label: '团员身份认定依据', children: v('identityEvidence', m.identityEvidence ? IDENTITY_EVIDENCE_LABELS[m.identityEvidence] : null) },
     { key: 'branch', label: '所在团支部', children: v('branch', m.branchFullName ?? m.branchName), span: 2 },
+    {
+      key: 'developedBy',
+      label: MEMBER_FIELD_LABELS.developedByOrgName,
+      // Not filled in: the member's own branch counts as the developing organisation.
+      children: m.developedByOrgId === null ? <Typography.Text type="secondary">未填写（视为所在团支部）</Typography.Text> : (m.developedByOrgName ?? ''),
+      span: 2,
+    },
     { key: 'isCadre', label: '是否团干部', children: m.isCadre ? '是' : '否' },
     { key: 'leaguePosition', label: '团内职务', children: v('leaguePosition', m.leaguePosition) },
     { key: 'phone', label: '手机号码', children: v('phone', revealed ? revealed.phone : m.phone) },

@@ -20,6 +20,7 @@ export const MEMBER_FIELD_LABELS: Record<string, string> = {
   identityEvidence: '团员身份认定依据',
   identityStatus: '团员身份',
   developedByOrgId: '发展其入团的团组织',
+  developedByOrgName: '发展其入团的团组织',
   email: '电子邮箱',
   graduateStatus: '毕业状态',
   graduationAt: '毕业时间',
@@ -95,8 +96,13 @@ export function profileItem(key: ProfileKey, opts: ProfileItemOptions = {}): Rea
       );
     case 'destinationRegionCode':
       return (
-        <Form.Item label="去向单位所在地（乡镇街道）" name="destinationRegionCode">
-          <RegionPicker />
+        <Form.Item
+          label={label}
+          name="destinationRegionCode"
+          rules={[zodRule(shape.destinationRegionCode)]}
+          extra="须选到县（市、区）或乡镇街道"
+        >
+          <RegionPicker minLevel="COUNTY" placeholder="选择省 / 市 / 县（市、区）/ 乡镇街道" />
         </Form.Item>
       );
     case 'workUnit':

@@ -31,7 +31,7 @@ function GrantAdminModal({ org, onClose }: { org: Org; onClose: () => void }) {
     },
     onError: (err) => setError(errorMessage(err)),
   });
-  const candidates = (cadres.data?.items ?? []).filter((c) => !c.isAdmin);
+  const candidates = (cadres.data?.items ?? []).filter((c) => c.can.grantAdmin);
   return (
     <ResponsiveModal open title={`新增管理员 · ${org.name}`} okText="设为管理员" onOk={() => form.submit()} onCancel={onClose} confirmLoading={grant.isPending} width={560}>
       <Typography.Paragraph type="secondary">
@@ -104,8 +104,7 @@ export function AdminsTab({ org }: { org: Org }) {
       fixed: 'right',
       width: 80,
       render: (_v, a) =>
-        // Self-revocation is refused by the server with its own message (ADM-1); no `can` to consult here.
-        !a.revokedAt ? (
+        a.can.revoke ? (
           <Button size="small" type="link" danger onClick={() => revoke(a)}>
             撤销
           </Button>

@@ -21,10 +21,11 @@ import { formatDateTime } from '../../lib/format';
 import { MEMBER_FIELD_LABELS } from '../../members/fields';
 import { useManage, useOrg } from '../context';
 
+// FAILED (a change refused by a rule or a conflict, OPERATION_REFUSED) in red; DENIED (no access) in orange.
 const RESULT_LABELS: Record<AuditEntry['result'], { label: string; color: string }> = {
   OK: { label: '成功', color: 'success' },
-  DENIED: { label: '拒绝', color: 'error' },
-  FAILED: { label: '失败', color: 'warning' },
+  DENIED: { label: '拒绝访问', color: 'warning' },
+  FAILED: { label: '失败', color: 'error' },
 };
 
 const FIELD_LABELS: Record<string, string> = {
@@ -60,6 +61,66 @@ function show(field: string, v: unknown): string {
   return JSON.stringify(v);
 }
 
+const OBJECT_TYPE_LABELS: Record<string, string> = { org: '组织', member: '团员', cadre: '团干部', admin: '管理员', person: '人员' };
+// Reasons the server writes as codes.
+const REASON_LABELS: Record<string, string> = { OUT_OF_SCOPE: '不在本组织的管理范围内' };
+
+/** The object by its label; without one (a refusal), by its kind and number. */
+function objectText(r: AuditEntry): string {
+  if (r.objectLabel) return r.objectLabel;
+  if (!r.objectId) return '';
+  return `${r.objectType ? (OBJECT_TYPE_LABELS[r.objectType] ?? r.objectType) : '对象'} #${r.objectId}`;
+}
+
+/** OPERATION_REFUSED reasons read "operationId: CODE message"; the list shows the message. */
+function parseRefusal(reason: string): { operation: string; code: string; message: string } | null {
+  const m = /^(\S+): ([A-Z][A-Z0-9_]*) ([\s\S]*)$/.exec(reason);
+  return m ? { operation: m[1]!, code: m[2]!, message: m[3]! } : null;
+}
+
+function shortReason(r: AuditEntry): string {
+  if (!r.reason) return '';
+  if (r.action === 'OPERATION_REFUSED') return parseRefusal(r.reason)?.message ?? r.reason;
+  return REASON_LABELS[r.reason] ?? r.reason;
+}
+
+/** An expanded row: the whole reason (refusals in red) and the fields changed. */
+function AuditDetail({ r }: { r: AuditEntry }) {
+  const refusal = r.action === 'OPERATION_REFUSED' && r.reason ? parseRefusal(r.reason) : null;
+  const changes = Object.entries(r.changes ?? {});
+  return (
+    <div style={{ maxWidth: 720 }}>
+      {r.reason && (
+        <Typography.Paragraph style={{ marginBottom: changes.length > 0 ? 8 : 0 }}>
+          <Typography.Text type="secondary">说明：</Typography.Text>
+          <Typography.Text type={r.result === 'FAILED' ? 'danger' : undefined} style={{ whiteSpace: 'pre-wrap', wordBreak: 'break-word' }}>
+            {shortReason(r)}
+          </Typography.Text>
+          {(refusal || shortReason(r) !== r.reason) && (
+            <Typography.Text type="secondary" style={{ display: 'block', fontSize: 12, wordBreak: 'break-word' }}>
+              {refusal ? `被拒绝的操作：${refusal.operation} · 代码：${refusal.code}` : `代码：${r.reason}`}
+              {r.objectId ? ` · ${objectText(r)}` : ''}
+            </Typography.Text>
+          )}
+        </Typography.Paragraph>
+      )}
+      {changes.length > 0 && (
+        <Table
+          size="small"
+          pagination={false}
+          rowKey="field"
+          dataSource={changes.map(([field, c]) => ({ field, before: c.before, after: c.after }))}
+          columns={[
+            { title: '字段', dataIndex: 'field', key: 'field', render: (f: string) => FIELD_LABELS[f] ?? f },
+            { title: '修改前', dataIndex: 'before', key: 'before', render: (v: unknown, row) => show(row.field, v) },
+            { title: '修改后', dataIndex: 'after', key: 'after', render: (v: unknown, row) => show(row.field, v) },
+          ]}
+        />
+      )}
+    </div>
+  );
+}
+
 interface Filters {
   action?: string;
   actorName?: string;
@@ -82,10 +143,11 @@ export function AuditTab() {
   });
 
   const columns: ColumnsType<AuditEntry> = [
-    { title: '时间', dataIndex: 'at', key: 'at', width: 150, render: (v: string) => formatDateTime(v) },
+    // Fixed, so on a phone the table scrolls sideways under it and an expanded row stays in view.
+    { title: '时间', dataIndex: 'at', key: 'at', fixed: 'left', width: 150, render: (v: string) => formatDateTime(v) },
     { title: '操作人', dataIndex: 'actorName', key: 'actorName', width: 100, render: (v: string | null) => v ?? '（未登录）' },
     { title: '操作', dataIndex: 'action', key: 'action', width: 150, render: (v: string) => AUDIT_ACTION_LABELS[v] ?? v },
-    { title: '对象', dataIndex: 'objectLabel', key: 'objectLabel', width: 240, ellipsis: true, render: (v: string | null) => v ?? '' },
+    { title: '对象', dataIndex: 'objectLabel', key: 'objectLabel', width: 240, ellipsis: true, render: (_v, r) => objectText(r) },
     {
       title: '结果',
       dataIndex: 'result',
@@ -93,7 +155,14 @@ export function AuditTab() {
       width: 80,
       render: (v: AuditEntry['result']) => <Tag color={RESULT_LABELS[v].color}>{RESULT_LABELS[v].label}</Tag>,
     },
-    { title: '说明', dataIndex: 'reason', key: 'reason', width: 220, ellipsis: true, render: (v: string | null) => v ?? '' },
+    {
+      title: '说明',
+      dataIndex: 'reason',
+      key: 'reason',
+      width: 240,
+      ellipsis: true,
+      render: (_v, r) => <Typography.Text type={r.result === 'FAILED' ? 'danger' : undefined}>{shortReason(r)}</Typography.Text>,
+    },
     { title: '来源地址', dataIndex: 'ip', key: 'ip', width: 130, render: (v: string | null) => v ?? '' },
   ];
 
@@ -169,21 +238,8 @@ export function AuditTab() {
         scroll={{ x: 'max-content' }}
         locale={{ emptyText: '没有符合条件的记录' }}
         expandable={{
-          rowExpandable: (r) => !!r.changes && Object.keys(r.changes).length > 0,
-          expandedRowRender: (r) => (
-            <Table
-              size="small"
-              pagination={false}
-              rowKey="field"
-              style={{ maxWidth: 720 }}
-              dataSource={Object.entries(r.changes ?? {}).map(([field, c]) => ({ field, before: c.before, after: c.after }))}
-              columns={[
-                { title: '字段', dataIndex: 'field', key: 'field', render: (f: string) => FIELD_LABELS[f] ?? f },
-                { title: '修改前', dataIndex: 'before', key: 'before', render: (v: unknown, row) => show(row.field, v) },
-                { title: '修改后', dataIndex: 'after', key: 'after', render: (v: unknown, row) => show(row.field, v) },
-              ]}
-            />
-          ),
+          rowExpandable: (r) => !!r.reason || (!!r.changes && Object.keys(r.changes).length > 0),
+          expandedRowRender: (r) => <AuditDetail r={r} />,
         }}
         pagination={{
           current: page,

@@ -77,7 +77,7 @@ export function CreateCadreModal({ org, onClose }: { org: Org; onClose: () => vo
             <IdNumberItem />
           </Col>
           <Col {...half}>
-            <Form.Item label="手机号码" name="phone" required rules={[zodRule(shape.phone)]}>
+            <Form.Item label="手机号码" name="phone" rules={[zodRule(shape.phone)]} extra="选填">
               <Input maxLength={11} inputMode="numeric" />
             </Form.Item>
           </Col>
@@ -126,9 +126,6 @@ export function ChangeOrEndModal({ org, cadre, action, onClose }: { org: Org; ca
       confirmLoading={run.isPending}
       width={640}
     >
-      {action === 'end' && cadre.isAdmin && (
-        <Alert type="warning" showIcon style={{ marginBottom: 12 }} title="此人是该组织的管理员，须先在“管理员”中撤销其管理员身份。" />
-      )}
       <FormErrors message={error?.message ?? null} details={error?.details} />
       <Form
         form={form}

@@ -1,11 +1,12 @@
 import { HistoryOutlined, PlusOutlined } from '@ant-design/icons';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { Alert, Button, Space, Switch, Table, Tag } from 'antd';
+import { Alert, Button, Space, Switch, Table, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useState } from 'react';
 import { CADRE_NATURE_LABELS } from '../../../../src/domain/enums';
 import { api, errorMessage } from '../../api/client';
 import type { Cadre, Org, Page } from '../../api/types';
+import { useIsMobile } from '../../lib/useIsMobile';
 import { useManage } from '../context';
 import { ChangeOrEndModal, CreateCadreModal, HistoryModal } from './CadreModals';
 type Dialog = { action: 'create' } | { action: 'change' | 'end' | 'history'; cadre: Cadre };
@@ -13,15 +14,20 @@ type Dialog = { action: 'create' } | { action: 'change' | 'end' | 'history'; cad
 /** 团干部: the current org's own cadres (本级团干部). */
 export function CadresTab({ org }: { org: Org }) {
   const { actingOrgId } = useManage();
+  const mobile = useIsMobile();
   const [includeEnded, setIncludeEnded] = useState(false);
   const [page, setPage] = useState(1);
   const [dialog, setDialog] = useState<Dialog | null>(null);
-  const branch = org.kind === 'BRANCH';
   const list = useQuery({
     queryKey: ['cadres', actingOrgId, org.id, includeEnded, page],
     queryFn: () => api.get<Page<Cadre>>('/api/cadres', { orgId: actingOrgId, query: { orgId: org.id, includeEnded, page, pageSize: 50 } }),
     placeholderData: keepPreviousData,
   });
+
+  const items = list.data?.items ?? [];
+  // What may be done with each post is the server's `can`; the notes only explain its answers.
+  const adminsCannotEnd = items.some((c) => c.isAdmin && c.can.change && !c.can.end);
+  const anyPostAction = items.some((c) => c.can.change || c.can.end);
 
   const columns: ColumnsType<Cadre> = [
     { title: '姓名', dataIndex: 'name', key: 'name', fixed: 'left', width: 100 },
@@ -45,18 +51,19 @@ export function CadresTab({ org }: { org: Org }) {
       title: '操作',
       key: 'actions',
       fixed: 'right',
-      width: branch ? 100 : 210,
+      // On a phone the buttons stack, so the fixed column leaves room for the rest.
+      width: mobile ? 110 : anyPostAction ? 210 : 100,
       render: (_v, c) => (
         <Space size={0} wrap>
-          {!branch && !c.endedAt && (
-            <>
-              <Button size="small" type="link" onClick={() => setDialog({ action: 'change', cadre: c })}>
-                职务变更
-              </Button>
-              <Button size="small" type="link" danger onClick={() => setDialog({ action: 'end', cadre: c })}>
-                卸任
-              </Button>
-            </>
+          {c.can.change && (
+            <Button size="small" type="link" onClick={() => setDialog({ action: 'change', cadre: c })}>
+              职务变更
+            </Button>
+          )}
+          {c.can.end && (
+            <Button size="small" type="link" danger onClick={() => setDialog({ action: 'end', cadre: c })}>
+              卸任
+            </Button>
           )}
           <Button size="small" type="link" icon={<HistoryOutlined />} onClick={() => setDialog({ action: 'history', cadre: c })}>
             任职历史
@@ -68,7 +75,7 @@ export function CadresTab({ org }: { org: Org }) {
 
   return (
     <div>
-      {branch && (
+      {org.kind === 'BRANCH' && (
         <Alert
           type="info"
           showIcon
@@ -89,7 +96,8 @@ export function CadresTab({ org }: { org: Org }) {
           />
           <span>显示已卸任</span>
         </Space>
-        {!branch && (
+        {/* No `can` for entering a cadre: the org's kind decides (CAD-1), and the server refuses a branch. */}
+        {org.kind !== 'BRANCH' && (
           <Button type="primary" icon={<PlusOutlined />} onClick={() => setDialog({ action: 'create' })}>
             录入本级团干部
           </Button>
@@ -101,6 +109,15 @@ export function CadresTab({ org }: { org: Org }) {
         size="small"
         columns={columns}
         dataSource={list.data?.items}
+        footer={
+          adminsCannotEnd
+            ? () => (
+                <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                  标有“管理员”的团干部须先在“管理员”中撤销其管理员身份，才能办理卸任。
+                </Typography.Text>
+              )
+            : undefined
+        }
         loading={list.isFetching}
         scroll={{ x: 'max-content' }}
         locale={{ emptyText: '暂无团干部' }}

@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { LeaveMemberRequest, RestoreMemberRequest } from '../../../../src/contracts/members';
 import { LEAVE_REASON_LABELS } from '../../../../src/domain/enums';
 import { api, errorMessage } from '../../api/client';
-import type { Member, ResetPasswordResult, RevealResult } from '../../api/types';
+import type { Member, MemberListItem, ResetPasswordResult, RevealResult } from '../../api/types';
 import { FormErrors } from '../../components/FormErrors';
 import { OrgSelect } from '../../components/OrgSelect';
 import { ResponsiveModal } from '../../components/ResponsiveModal';
@@ -14,7 +14,7 @@ import { useManage } from '../context';
 
 export type MemberAction = 'detail' | 'edit' | 'leave' | 'restore' | 'reveal' | 'resetPassword';
 
-/** A member's full record with `can`, the server's answer to "what may I do with it". */
+/** A member's full record (the detail drawer and the edit form need every field). */
 export function useMember(actingOrgId: number, id: number | undefined) {
   return useQuery({
     queryKey: ['member', actingOrgId, id],
@@ -23,8 +23,11 @@ export function useMember(actingOrgId: number, id: number | undefined) {
   });
 }
 
-/** The actions `can` allows, in menu order. */
-export function allowedActions(m: Member | undefined): { key: MemberAction; label: string; danger?: boolean }[] {
+/** What 离团, 恢复团籍, 重置密码 and 查看完整号码 need: a list item is enough. */
+export type MemberRef = Pick<MemberListItem, 'id' | 'name' | 'branchId' | 'branchName'>;
+
+/** The actions the server's `can` allows (it comes with every list item and the detail), in menu order. */
+export function allowedActions(m: Pick<MemberListItem, 'can'> | undefined): { key: MemberAction; label: string; danger?: boolean }[] {
   if (!m) return [];
   return [
     ...(m.can.edit ? [{ key: 'edit' as const, label: '编辑' }] : []),
@@ -47,7 +50,7 @@ function useMemberChanged() {
 }
 
 /** MEM-8 离团: a reason is required; the record stays and can be restored. */
-export function LeaveModal({ member, onClose }: { member: Member; onClose: () => void }) {
+export function LeaveModal({ member, onClose }: { member: MemberRef; onClose: () => void }) {
   const { actingOrgId } = useManage();
   const { message } = App.useApp();
   const changed = useMemberChanged();
@@ -87,7 +90,7 @@ export function LeaveModal({ member, onClose }: { member: Member; onClose: () =>
 }
 
 /** MEM-8 恢复团籍 into a branch of the acting org's scope. */
-export function RestoreModal({ member, onClose }: { member: Member; onClose: () => void }) {
+export function RestoreModal({ member, onClose }: { member: MemberRef; onClose: () => void }) {
   const { actingOrgId } = useManage();
   const { message } = App.useApp();
   const changed = useMemberChanged();

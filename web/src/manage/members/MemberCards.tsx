@@ -19,7 +19,7 @@ export function MemberCards({
   page: number;
   pageSize: number;
   onPage: (page: number) => void;
-  onAction: (a: MemberAction, id: number) => void;
+  onAction: (a: MemberAction, m: MemberListItem) => void;
 }) {
   return (
     <Spin spinning={loading}>
@@ -29,7 +29,7 @@ export function MemberCards({
           <Card key={m.id} size="small" styles={{ body: { padding: 12 } }}>
             <div style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'flex-start', gap: 8 }}>
               <div style={{ minWidth: 0 }}>
-                <Typography.Link strong onClick={() => onAction('detail', m.id)}>
+                <Typography.Link strong onClick={() => onAction('detail', m)}>
                   {m.name}
                 </Typography.Link>
                 <Typography.Text type="secondary" style={{ marginLeft: 8, fontSize: 12 }}>

@@ -1,7 +1,7 @@
 import { Button, Drawer, Result, Skeleton, Space, Typography } from 'antd';
 import { useEffect, useRef, useState } from 'react';
 import { errorMessage } from '../../api/client';
-import type { RevealResult } from '../../api/types';
+import type { Member, RevealResult } from '../../api/types';
 import { useIsMobile } from '../../lib/useIsMobile';
 import { MemberDescriptions, MemberIssues, MemberTags, MembershipTimeline } from '../../members/MemberView';
 import { useManage } from '../context';
@@ -17,24 +17,30 @@ export function MemberDetailDrawer({
   memberId: number;
   autoReveal?: boolean;
   onClose: () => void;
-  onAction: (action: MemberAction, id: number) => void;
+  /** 编辑, 离团, 恢复团籍: the parent opens its dialog above this drawer, which stays open and shows the result. */
+  onAction: (action: MemberAction, member: Member) => void;
 }) {
   const { actingOrgId } = useManage();
   const mobile = useIsMobile();
   const member = useMember(actingOrgId, memberId);
-  const [revealed, setRevealed] = useState<RevealResult | null>(null);
+  // Full numbers are shown for the version of the record they were revealed for (an edit may change the phone).
+  const [revealedFor, setRevealedFor] = useState<{ updatedAt: string; result: RevealResult } | null>(null);
   const reveal = useReveal();
   const resetPassword = useResetPassword();
   const asked = useRef(false);
 
-  useEffect(() => {
-    if (autoReveal && member.data && !asked.current) {
-      asked.current = true;
-      reveal(member.data, setRevealed);
-    }
-  }, [autoReveal, member.data, reveal]);
-
   const m = member.data;
+  const revealed = m && revealedFor?.updatedAt === m.updatedAt ? revealedFor.result : null;
+  const askReveal = (record: Member) => reveal(record, (result) => setRevealedFor({ updatedAt: record.updatedAt, result }));
+
+  useEffect(() => {
+    if (autoReveal && m && !asked.current) {
+      asked.current = true;
+      askReveal(m);
+    }
+    // Asked once, when the record first arrives.
+  }, [autoReveal, m]);
+
   const actions = allowedActions(m);
 
   return (
@@ -54,9 +60,9 @@ export function MemberDetailDrawer({
                 type={a.key === 'edit' ? 'primary' : 'default'}
                 disabled={a.key === 'reveal' && revealed !== null}
                 onClick={() => {
-                  if (a.key === 'reveal') reveal(m, setRevealed);
+                  if (a.key === 'reveal') askReveal(m);
                   else if (a.key === 'resetPassword') resetPassword(m);
-                  else onAction(a.key, m.id);
+                  else onAction(a.key, m);
                 }}
               >
                 {a.label}

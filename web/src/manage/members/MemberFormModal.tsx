@@ -13,17 +13,28 @@ import { ResponsiveModal } from '../../components/ResponsiveModal';
 import { applyServerErrors, changedFields, checkWithSchema, dateField, emptyToNull, monthField, zodRule } from '../../lib/forms';
 import { listOptions, optionsOf } from '../../lib/format';
 import { BASIC_PROFILE_KEYS, DESTINATION_KEYS, half, profileItem, ProfileFieldGrid } from '../../members/fields';
-import { useManage, useOrg } from '../context';
+import { useManage } from '../context';
 
 const shape = CreateMemberRequest.shape;
 type Values = Record<string, unknown>;
 
-/** 发展其入团的团组织: an existing value is shown by name when it lies in the acting org's scope. */
-function DevelopedBySelect({ actingOrgId, initialId, ...field }: { actingOrgId: number; initialId: number | null; value?: number | null; onChange?: (id: number | null) => void; id?: string }) {
-  const known = useOrg(actingOrgId, initialId ?? undefined);
-  if (initialId !== null && known.isPending) return <Input disabled placeholder="加载中…" />;
-  const initial = known.data ? { id: known.data.id, name: known.data.name, kind: known.data.kind } : initialId ? { id: initialId, name: `组织编号 ${initialId}`, kind: 'BRANCH' as const } : null;
-  return <OrgSelect actingOrgId={actingOrgId} initial={initial} placeholder="不填写则视为所在团支部" {...field} />;
+/**
+ * 发展其入团的团组织: the current value is labelled with the record's own `developedByOrgName`, so an org
+ * outside the acting org's scope (which cannot be looked up or searched from here) still shows by name.
+ */
+function DevelopedBySelect({
+  actingOrgId,
+  initial,
+  ...field
+}: {
+  actingOrgId: number;
+  initial: { id: number; name: string | null } | null;
+  value?: number | null;
+  onChange?: (id: number | null) => void;
+  id?: string;
+}) {
+  const choice = initial ? { id: initial.id, name: initial.name ?? `组织编号 ${initial.id}` } : null;
+  return <OrgSelect actingOrgId={actingOrgId} initial={choice} placeholder="不填写则视为所在团支部" {...field} />;
 }
 
 /** 录入团员 (CreateMemberRequest) or 编辑 (UpdateMemberRequest: never name or ID number, MEM-5). */
@@ -107,7 +118,10 @@ export function MemberFormModal({ org, member, onClose }: { org: Org; member?: M
         </Col>
         <Col {...half}>
           <Form.Item label="发展其入团的团组织" name="developedByOrgId">
-            <DevelopedBySelect actingOrgId={actingOrgId} initialId={editing ? member.developedByOrgId : null} />
+            <DevelopedBySelect
+              actingOrgId={actingOrgId}
+              initial={editing && member.developedByOrgId !== null ? { id: member.developedByOrgId, name: member.developedByOrgName } : null}
+            />
           </Form.Item>
         </Col>
       </Row>

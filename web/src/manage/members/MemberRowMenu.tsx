@@ -1,31 +1,21 @@
 import { MoreOutlined } from '@ant-design/icons';
-import { Button, Dropdown, Spin } from 'antd';
-import { useState } from 'react';
-import { errorMessage } from '../../api/client';
+import { Button, Dropdown } from 'antd';
 import type { MemberListItem } from '../../api/types';
-import { useManage } from '../context';
-import { allowedActions, useMember, type MemberAction } from './MemberActions';
+import { allowedActions, type MemberAction } from './MemberActions';
 
-/** The "更多" menu of one row: loads the member to learn what `can` allows. */
-export function MemberRowMenu({ member, onAction }: { member: MemberListItem; onAction: (a: MemberAction, id: number) => void }) {
-  const { actingOrgId } = useManage();
-  const [open, setOpen] = useState(false);
-  const detail = useMember(actingOrgId, open ? member.id : undefined);
-  const actions = allowedActions(detail.data);
+/** The "更多" menu of one row, built from the list item's own `can` (no extra request). */
+export function MemberRowMenu({ member, onAction }: { member: MemberListItem; onAction: (a: MemberAction, m: MemberListItem) => void }) {
+  const actions = allowedActions(member);
   return (
     <Dropdown
       trigger={['click']}
-      open={open}
-      onOpenChange={setOpen}
       menu={{
-        items: detail.isPending
-          ? [{ key: 'loading', label: <Spin size="small" />, disabled: true }]
-          : detail.isError
-            ? [{ key: 'error', label: errorMessage(detail.error), disabled: true }]
-            : actions.map((a) => ({ key: a.key, label: a.label, danger: a.danger })),
+        items:
+          actions.length > 0
+            ? actions.map((a) => ({ key: a.key, label: a.label, danger: a.danger }))
+            : [{ key: 'none', label: '没有可执行的操作', disabled: true }],
         onClick: ({ key }) => {
-          setOpen(false);
-          onAction(key as MemberAction, member.id);
+          if (key !== 'none') onAction(key as MemberAction, member);
         },
       }}
     >

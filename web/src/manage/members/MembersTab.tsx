@@ -1,17 +1,18 @@
 import { DownloadOutlined, PlusOutlined } from '@ant-design/icons';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { App, Button, Segmented, Space, Table, Typography } from 'antd';
+import { Alert, App, Button, Segmented, Space, Table, Typography } from 'antd';
 import type { ColumnsType, SorterResult } from 'antd/es/table/interface';
 import { useState } from 'react';
 import { MEMBER_SORTS } from '../../../../src/contracts/members';
 import { GENDER_LABELS, POLITICAL_STATUS_LABELS } from '../../../../src/domain/enums';
 import { api, download, errorMessage } from '../../api/client';
 import type { MemberListItem, Org, Page } from '../../api/types';
+import { ResponsiveModal } from '../../components/ResponsiveModal';
 import { formatDate } from '../../lib/format';
 import { useIsMobile } from '../../lib/useIsMobile';
 import { MemberTags } from '../../members/MemberView';
 import { useManage } from '../context';
-import { LeaveModal, RestoreModal, useMember, useResetPassword, type MemberAction } from './MemberActions';
+import { LeaveModal, RestoreModal, useMember, useResetPassword, type MemberAction, type MemberRef } from './MemberActions';
 import { MemberCards } from './MemberCards';
 import { MemberDetailDrawer } from './MemberDetailDrawer';
 import { MemberFilterBar, type MemberFilters } from './MemberFilters';
@@ -31,10 +32,13 @@ export function MembersTab({ org }: { org: Org }) {
   const [sort, setSort] = useState<Sort>('branch');
   const [page, setPage] = useState(1);
   const [pageSize, setPageSize] = useState(20);
-  const [dialog, setDialog] = useState<{ action: MemberAction | 'create'; id?: number; reveal?: boolean } | null>(null);
+  // The detail drawer stays open under the dialogs opened from it, so closing one returns to the (refreshed) detail.
+  const [detail, setDetail] = useState<{ id: number; reveal?: boolean } | null>(null);
+  const [dialog, setDialog] = useState<{ action: 'create' } | { action: 'edit' | 'leave' | 'restore'; member: MemberRef } | null>(null);
   const [exporting, setExporting] = useState(false);
   const resetPassword = useResetPassword();
-  const dialogMember = useMember(actingOrgId, dialog && dialog.id !== undefined && ['edit', 'leave', 'restore'].includes(dialog.action) ? dialog.id : undefined);
+  // The edit form needs the whole record (loaded by the drawer already when opened from there).
+  const editing = useMember(actingOrgId, dialog?.action === 'edit' ? dialog.member.id : undefined);
 
   const query = { orgId: org.id, ...filters, status, sort };
   const list = useQuery({
@@ -43,12 +47,12 @@ export function MembersTab({ org }: { org: Org }) {
     placeholderData: keepPreviousData,
   });
 
-  const onAction = (action: MemberAction, id: number) => {
-    if (action === 'reveal') setDialog({ action: 'detail', id, reveal: true });
-    else if (action === 'resetPassword') {
-      const m = list.data?.items.find((x) => x.id === id);
-      if (m) resetPassword(m);
-    } else setDialog({ action, id });
+  /** A row's action: its `can` came with the list, so nothing is loaded to offer it. */
+  const onAction = (action: MemberAction, m: MemberRef) => {
+    if (action === 'detail') setDetail({ id: m.id });
+    else if (action === 'reveal') setDetail({ id: m.id, reveal: true });
+    else if (action === 'resetPassword') resetPassword(m);
+    else setDialog({ action, member: m });
   };
 
   const exportExcel = async () => {
@@ -76,7 +80,7 @@ export function MembersTab({ org }: { org: Org }) {
       sorter: true,
       sortOrder: sortOrder('name'),
       render: (_v, m) => (
-        <Typography.Link onClick={() => setDialog({ action: 'detail', id: m.id })}>{m.name}</Typography.Link>
+        <Typography.Link onClick={() => setDetail({ id: m.id })}>{m.name}</Typography.Link>
       ),
     },
     { title: '身份证号码', dataIndex: 'idNumber', key: 'idNumber', width: 190, render: (v: string) => <span style={{ fontFamily: 'monospace' }}>{v}</span> },
@@ -94,7 +98,7 @@ export function MembersTab({ org }: { org: Org }) {
       width: 140,
       render: (_v, m) => (
         <Space size={4}>
-          <Button size="small" type="link" onClick={() => setDialog({ action: 'detail', id: m.id })}>
+          <Button size="small" type="link" onClick={() => setDetail({ id: m.id })}>
             详情
           </Button>
           <MemberRowMenu member={m} onAction={onAction} />
@@ -178,18 +182,24 @@ export function MembersTab({ org }: { org: Org }) {
         </Typography.Text>
       )}
 
-      {dialog?.action === 'create' && <MemberFormModal org={org} onClose={() => setDialog(null)} />}
-      {dialog?.action === 'detail' && dialog.id !== undefined && (
+      {detail && (
         <MemberDetailDrawer
-          memberId={dialog.id}
-          autoReveal={dialog.reveal}
-          onClose={() => setDialog(null)}
-          onAction={(action, id) => setDialog({ action, id })}
+          key={detail.id}
+          memberId={detail.id}
+          autoReveal={detail.reveal}
+          onClose={() => setDetail(null)}
+          onAction={onAction}
         />
       )}
-      {dialog?.action === 'edit' && dialogMember.data && <MemberFormModal org={org} member={dialogMember.data} onClose={() => setDialog(null)} />}
-      {dialog?.action === 'leave' && dialogMember.data && <LeaveModal member={dialogMember.data} onClose={() => setDialog(null)} />}
-      {dialog?.action === 'restore' && dialogMember.data && <RestoreModal member={dialogMember.data} onClose={() => setDialog(null)} />}
+      {dialog?.action === 'create' && <MemberFormModal org={org} onClose={() => setDialog(null)} />}
+      {dialog?.action === 'edit' && editing.isError && (
+        <ResponsiveModal open title={`编辑团员 · ${dialog.member.name}`} footer={null} onCancel={() => setDialog(null)} width={520}>
+          <Alert type="error" showIcon title={errorMessage(editing.error)} />
+        </ResponsiveModal>
+      )}
+      {dialog?.action === 'edit' && editing.data && <MemberFormModal org={org} member={editing.data} onClose={() => setDialog(null)} />}
+      {dialog?.action === 'leave' && <LeaveModal member={dialog.member} onClose={() => setDialog(null)} />}
+      {dialog?.action === 'restore' && <RestoreModal member={dialog.member} onClose={() => setDialog(null)} />}
     </div>
   );
 }

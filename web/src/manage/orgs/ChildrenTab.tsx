@@ -129,7 +129,7 @@ function RowMenu({ summary, onDialog }: { summary: OrgSummary; onDialog: (d: Dia
   );
 }
 
-/** 下级组织 of the current org, and the 需整改组织 lists of the acting org's scope. */
+/** 下级组织 of the current org, and the 需整改组织 lists of its subtree. */
 export function ChildrenTab({ org }: { org: Org }) {
   const { actingOrgId, selectOrg } = useManage();
   const mobile = useIsMobile();
@@ -206,7 +206,7 @@ export function ChildrenTab({ org }: { org: Org }) {
       </Space>
 
       {view === 'findings' ? (
-        <FindingsView />
+        <FindingsView org={org} />
       ) : org.kind === 'BRANCH' ? (
         <Alert type="info" showIcon title="团支部是组织树的末端，下面不能再建组织（ORG-2）。" />
       ) : (

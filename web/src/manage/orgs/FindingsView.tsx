@@ -4,24 +4,23 @@ import { useState } from 'react';
 import { type ORG_FINDINGS, ORG_FINDING_LABELS } from '../../../../src/contracts/orgs';
 import { ORG_KIND_LABELS } from '../../../../src/domain/enums';
 import { api, errorMessage } from '../../api/client';
-import type { OrgFinding, Page } from '../../api/types';
+import type { Org, OrgFinding, Page } from '../../api/types';
 import { optionsOf } from '../../lib/format';
 import { useIsMobile } from '../../lib/useIsMobile';
-import { useManage, useOrg } from '../context';
+import { useManage } from '../context';
 
 type FindingType = (typeof ORG_FINDINGS)[number];
 
-/** 需整改组织 (ORG-2, ORG-4, ORG-5) in the acting org's whole subtree. */
-export function FindingsView() {
+/** 需整改组织 (ORG-2, ORG-4, ORG-5) in the subtree of the org picked in the tree. */
+export function FindingsView({ org }: { org: Org }) {
   const { actingOrgId, selectOrg } = useManage();
-  const acting = useOrg(actingOrgId, actingOrgId);
   const mobile = useIsMobile();
   const [type, setType] = useState<FindingType>('INCOMPLETE_COMMITTEE');
   const [page, setPage] = useState(1);
   const [pageSize, setPageSize] = useState(20);
   const list = useQuery({
-    queryKey: ['findings', actingOrgId, type, page, pageSize],
-    queryFn: () => api.get<Page<OrgFinding>>('/api/org-findings', { orgId: actingOrgId, query: { type, page, pageSize } }),
+    queryKey: ['findings', actingOrgId, org.id, type, page, pageSize],
+    queryFn: () => api.get<Page<OrgFinding>>('/api/org-findings', { orgId: actingOrgId, query: { type, orgId: org.id, page, pageSize } }),
     placeholderData: keepPreviousData,
   });
   return (
@@ -37,7 +36,7 @@ export function FindingsView() {
         aria-label="整改类型"
       />
       <Typography.Paragraph type="secondary" style={{ fontSize: 12 }}>
-        范围：{acting.data?.name ?? '本级组织'}及全部下级组织。
+        范围：{org.name} 及全部下级组织
       </Typography.Paragraph>
       {list.isError && <Alert type="error" showIcon title={errorMessage(list.error)} style={{ marginBottom: 8 }} />}
       <Table<OrgFinding>
