@@ -55,8 +55,9 @@ export async function listChildren(ex: Executor, parentId: number, page: number,
       .select(summaryColumns)
       .from(orgs)
       .where(where)
-      // Leadership organs first, then committees, then branches; special branches last.
-      .orderBy(asc(orgs.kind), sql`${orgs.specialKind} NULLS FIRST`, asc(orgs.name), asc(orgs.id))
+      // Leadership organs first, then committees, then branches (special ones last); within a kind in
+      // the official order of region codes, then by name.
+      .orderBy(asc(orgs.kind), sql`${orgs.specialKind} NULLS FIRST`, sql`${orgs.regionCode} NULLS LAST`, asc(orgs.name), asc(orgs.id))
       .limit(pageSize)
       .offset((page - 1) * pageSize),
     ex.select({ n: count() }).from(orgs).where(where),
