@@ -157,6 +157,19 @@ describe('GET /api/orgs/:id/children', () => {
     const outside = await university.get(`/api/orgs/${parent.id}/children`);
     expect(outside.status).toBe(404);
   });
+
+  it('ORG-8 within one kind, children follow the official order of their region codes, then names', async () => {
+    const city = await f.org(tree.province, { name: '排序市团委', kind: 'LEADERSHIP', leadershipLevel: 'CITY', regionCode: '3302' });
+    const admin = (await f.admin(city)).client;
+    // Names in character order would be 北仑 < 江北 < 海曙 < 镇海; region codes say 海曙 (330203) first.
+    await f.org(city, { name: '镇海区团委', kind: 'LEADERSHIP', leadershipLevel: 'COUNTY', regionCode: '330211' });
+    await f.org(city, { name: '北仑区团委', kind: 'LEADERSHIP', leadershipLevel: 'COUNTY', regionCode: '330206' });
+    await f.org(city, { name: '海曙区团委', kind: 'LEADERSHIP', leadershipLevel: 'COUNTY', regionCode: '330203' });
+    await f.org(city, { name: '江北区团委', kind: 'LEADERSHIP', leadershipLevel: 'COUNTY', regionCode: '330205' });
+    await f.org(city, { name: '无区划团委', kind: 'LEADERSHIP', leadershipLevel: 'COUNTY' });
+    const res = await admin.get(`/api/orgs/${city.id}/children`);
+    expect(res.body.items.map((o: { name: string }) => o.name)).toEqual(['海曙区团委', '江北区团委', '北仑区团委', '镇海区团委', '无区划团委']);
+  });
 });
 
 describe('GET /api/orgs (search)', () => {
