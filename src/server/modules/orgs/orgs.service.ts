@@ -287,27 +287,22 @@ export async function moveOrg(ctx: AppContext, actor: AdminActor, id: number, ne
     const isTownship = computeIsTownship(newParent, org);
     const [row] = await tx.update(orgs).set({ isTownship }).where(eq(orgs.id, org.id)).returning();
     await ensureTransitionBranch(tx, ctx, actor, row!);
-    await writeAudit(tx, ctx, auditActor(actor), {
-      action: 'ORG_MOVE',
-      result: 'OK',
-      objectType: 'org',
-      objectId: org.id,
-      objectLabel: org.name,
-      orgPath: row!.path,
-      changes: { parentId: { before: org.parentId, after: newParent.id } },
-      reason: `移动了${result.orgs}个组织、${result.members}名团员`,
-    });
-    // The same event under the old location, so the admins of the old parent see what left them.
-    await writeAudit(tx, ctx, auditActor(actor), {
-      action: 'ORG_MOVE',
-      result: 'OK',
-      objectType: 'org',
-      objectId: org.id,
-      objectLabel: org.name,
-      orgPath: org.path,
-      changes: { parentId: { before: org.parentId, after: newParent.id } },
-      reason: `移出到“${newParent.name}”`,
-    });
+    // Logged under the new location and the old one, so the admins of the old parent see what left them.
+    for (const [orgPath, reason] of [
+      [row!.path, `移动了${result.orgs}个组织、${result.members}名团员`],
+      [org.path, `移出到“${newParent.name}”`],
+    ] as const) {
+      await writeAudit(tx, ctx, auditActor(actor), {
+        action: 'ORG_MOVE',
+        result: 'OK',
+        objectType: 'org',
+        objectId: org.id,
+        objectLabel: org.name,
+        orgPath,
+        changes: { parentId: { before: org.parentId, after: newParent.id } },
+        reason,
+      });
+    }
     return row!;
   });
   return present(ctx, actor, moved);
