@@ -18,9 +18,16 @@ export type Executor = Db | Tx;
 
 export interface Database {
   db: Db;
+  /**
+   * For reads that tolerate a replica's lag of a second or two (lists, searches, exports, dashboards):
+   * a streaming replica when DATABASE_REPLICA_URL is set, otherwise the same database as `db`.
+   * Writes, and the reads a write depends on (scope checks, locks), always use `db`.
+   */
+  readDb: Db;
   kind: 'pglite' | 'postgres';
   /** PostgreSQL pool (only for `kind === 'postgres'`): advisory locks need a dedicated client. */
   pool?: pg.Pool;
+  replicaPool?: pg.Pool;
   pglite?: PGlite;
   close(): Promise<void>;
 }
@@ -28,6 +35,8 @@ export interface Database {
 export interface DatabaseOptions {
   /** postgres://… — use a PostgreSQL server; otherwise PGlite. */
   url?: string;
+  /** postgres://… of a streaming replica for `readDb` (PostgreSQL only). */
+  replicaUrl?: string;
   /** PGlite data directory; omitted means in memory. */
   dataDir?: string;
   /** PGlite: start from a dumped data directory (tests clone a migrated template this way). */
@@ -47,7 +56,11 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     // A dropped connection must not crash the process; the next query reconnects.
     pool.on('error', () => undefined);
     const db = drizzlePg(pool, { schema }) as unknown as Db;
-    return { db, kind: 'postgres', pool, close: () => pool.end() };
+    if (!opts.replicaUrl) return { db, readDb: db, kind: 'postgres', pool, close: () => pool.end() };
+    const replica = new pg.Pool({ connectionString: opts.replicaUrl, max: opts.poolMax ?? 10, statement_timeout: opts.statementTimeoutMs ?? 15_000 });
+    replica.on('error', () => undefined);
+    const readDb = drizzlePg(replica, { schema }) as unknown as Db;
+    return { db, readDb, kind: 'postgres', pool, replicaPool: replica, close: async () => void (await Promise.all([pool.end(), replica.end()])) };
   }
   const pglite = await PGlite.create({
     ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
@@ -55,7 +68,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     extensions: { pg_trgm },
   });
   const db = drizzlePglite(pglite, { schema }) as unknown as Db;
-  return { db, kind: 'pglite', pglite, close: () => pglite.close() };
+  return { db, readDb: db, kind: 'pglite', pglite, close: () => pglite.close() };
 }
 
 /** Runs raw SQL and returns its rows (both drivers answer `{ rows }`). */

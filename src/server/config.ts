@@ -6,6 +6,8 @@ export interface AppConfig {
   host: string;
   dataDir: string;
   databaseUrl: string | undefined;
+  /** A streaming replica for lag-tolerant reads (docs/SCALING.md). */
+  databaseReplicaUrl: string | undefined;
   production: boolean;
   /** ZHTJ_TEST_API=1 enables test-only operations such as setClock; never in production. */
   testApi: boolean;
@@ -39,6 +41,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     host: env.HOST ?? '0.0.0.0',
     dataDir: resolve(env.DATA_DIR ?? './data'),
     databaseUrl: env.DATABASE_URL || undefined,
+    databaseReplicaUrl: env.DATABASE_URL ? env.DATABASE_REPLICA_URL || undefined : undefined,
     production,
     testApi,
     demoSeed,

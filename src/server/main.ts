@@ -16,6 +16,7 @@ async function main(): Promise<void> {
   mkdirSync(config.dataDir, { recursive: true });
   const database = await openDatabase({
     url: config.databaseUrl,
+    replicaUrl: config.databaseReplicaUrl,
     dataDir: config.databaseUrl ? undefined : pgliteDir(config),
     poolMax: config.poolMax,
     statementTimeoutMs: config.statementTimeoutMs,

@@ -47,7 +47,7 @@ export async function exportMembers(ctx: AppContext, actor: AdminActor, q: ListM
   });
   async function* rows() {
     if (!filter) return;
-    for await (const batch of memberBatches(ctx.db, filter)) {
+    for await (const batch of memberBatches(ctx.database.readDb, filter)) {
       yield batch.map((m) => [
         m.name,
         m.idNumber,

@@ -211,7 +211,7 @@ export async function memberFilter(ctx: AppContext, actor: AdminActor, q: ListMe
 export async function listMembers(ctx: AppContext, actor: AdminActor, q: ListMembersQuery): Promise<Page<MemberListItem>> {
   const filter = await memberFilter(ctx, actor, q);
   if (!filter) return { items: [], total: 0, page: q.page, pageSize: q.pageSize };
-  const { items, total } = await listMemberRows(ctx.db, filter, q.sort, q.page, q.pageSize);
+  const { items, total } = await listMemberRows(ctx.database.readDb, filter, q.sort, q.page, q.pageSize);
   return { items: items.map(toListItem), total, page: q.page, pageSize: q.pageSize };
 }
 

@@ -112,7 +112,7 @@ export async function getOrg(ctx: AppContext, actor: AdminActor, id: number): Pr
 
 export async function getChildren(ctx: AppContext, actor: AdminActor, id: number, page: number, pageSize: number): Promise<Page<OrgSummary>> {
   const parent = await orgInScopeOr404(ctx, actor, id);
-  const { items, total } = await listChildren(ctx.db, parent.id, page, pageSize);
+  const { items, total } = await listChildren(ctx.database.readDb, parent.id, page, pageSize);
   return { items: items.map(toSummary), total, page, pageSize };
 }
 
@@ -130,14 +130,14 @@ export async function searchOrgs(
     q.kind ? eq(orgs.kind, q.kind) : undefined,
   );
   const [items, [total]] = await Promise.all([
-    ctx.db
+    ctx.database.readDb
       .select(summaryColumns)
       .from(orgs)
       .where(where)
       .orderBy(asc(orgs.depth), asc(sql`char_length(${orgs.name})`), asc(orgs.name), asc(orgs.id))
       .limit(q.pageSize)
       .offset((q.page - 1) * q.pageSize),
-    ctx.db.select({ n: count() }).from(orgs).where(where),
+    ctx.database.readDb.select({ n: count() }).from(orgs).where(where),
   ]);
   const scopeIndex = pathIds(actor.scope.path).length - 1;
   const ancestorIds = [...new Set(items.flatMap((o) => pathIds(o.path).slice(scopeIndex, -1)))];
