@@ -34,6 +34,8 @@ export function pageOf<T extends z.ZodType>(item: T) {
   return z.object({
     items: z.array(item),
     total: z.number().int(),
+    /** True when `total` is the planner's estimate (very large lists); the UI shows “约”. */
+    totalIsEstimate: z.boolean().optional(),
     page: z.number().int(),
     pageSize: z.number().int(),
   });
@@ -42,6 +44,7 @@ export function pageOf<T extends z.ZodType>(item: T) {
 export interface Page<T> {
   items: T[];
   total: number;
+  totalIsEstimate?: boolean;
   page: number;
   pageSize: number;
 }

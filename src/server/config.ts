@@ -20,6 +20,8 @@ export interface AppConfig {
   bodyLimitBytes: number;
   poolMax: number;
   statementTimeoutMs: number;
+  /** List totals are exact up to this many matches, estimated (and flagged) above. */
+  exactCountLimit: number;
   logLevel: string;
 }
 
@@ -56,6 +58,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 1024 * 1024),
     poolMax: int(env, 'PG_POOL_MAX', 10),
     statementTimeoutMs: int(env, 'STATEMENT_TIMEOUT_MS', 15_000),
+    exactCountLimit: int(env, 'EXACT_COUNT_LIMIT', 10_000),
     logLevel: env.LOG_LEVEL ?? (production ? 'info' : 'warn'),
   };
 }

@@ -812,3 +812,28 @@ describe('the university admin above', () => {
     expect((await college.get(`/api/members/${member.id}`)).status).toBe(404);
   });
 });
+
+describe('GET /api/members totals at province scale', () => {
+  it('counts exactly up to EXACT_COUNT_LIMIT and above it gives the estimate, flagged as one', async () => {
+    const small = await createTestApp({ env: { EXACT_COUNT_LIMIT: '2' } });
+    try {
+      const sf = new Factory(small);
+      const st = await sf.tree();
+      const admin = (await sf.admin(st.collegeA)).client;
+      const one = await admin.get('/api/members?pageSize=1');
+      const base = one.body.total as number;
+      expect(one.body.totalIsEstimate).toBe(base > 2);
+      for (let i = 0; i < 3; i++) await sf.member(st.branchA1);
+      const res = await admin.get('/api/members?pageSize=1');
+      expect(res.status).toBe(200);
+      expect(res.body.totalIsEstimate).toBe(true);
+      expect(res.body.total).toBeGreaterThan(2);
+      expect(res.body.items).toHaveLength(1);
+      // A filter that narrows the list below the limit is exact again.
+      const narrowed = await admin.get(`/api/members?orgId=${st.branchA2.id}`);
+      expect(narrowed.body).toMatchObject({ totalIsEstimate: false, total: narrowed.body.items.length });
+    } finally {
+      await small.close();
+    }
+  });
+});

@@ -201,6 +201,17 @@ describe('GET /api/orgs (search)', () => {
     expect(res.body.items[0].pathNames).toEqual(['浙江省团委']);
   });
 
+  it('finds by one character, by two, across the short and the full name, and ignores case', async () => {
+    const one = await county.get(`/api/orgs?q=${encodeURIComponent('溪')}`);
+    expect(one.body.items.map((o: { id: number }) => o.id)).toEqual([tree.township.id]);
+    const viaFullName = await county.get(`/api/orgs?q=${encodeURIComponent('工委5委员')}`);
+    expect(viaFullName.body.items.map((o: { id: number }) => o.id)).toEqual([tree.township.id]);
+    const created = await province.post('/api/orgs', body(tree.province, { name: 'ABC演示团委', fullName: `${P}ABC演示公司委员会`, kind: 'COMMITTEE', industryCategory: 'PRIVATE_ENTERPRISE' }));
+    expect(created.status).toBe(201);
+    const lower = await province.get(`/api/orgs?q=${encodeURIComponent('bc演')}`);
+    expect(lower.body.items.map((o: { id: number }) => o.id)).toEqual([created.body.id]);
+  });
+
   it('SEC-1 never finds orgs outside the scope; wildcards are taken literally', async () => {
     const res = await county.get(`/api/orgs?q=${encodeURIComponent('计算机')}`);
     expect(res.body).toMatchObject({ items: [], total: 0 });

@@ -193,6 +193,11 @@ export const members = pgTable(
     uniqueIndex('members_development_number_key').on(t.developmentNumber),
     index('members_org_path_idx').on(t.orgPath, t.id),
     index('members_branch_idx').on(t.branchId),
+    // The list filters admins use across a whole province (rectification lists, party members):
+    // equality first, then the subtree range, so a count stops after an index range scan.
+    index('members_political_scope_idx').on(t.politicalStatus, t.status, t.orgPath),
+    index('members_identity_scope_idx').on(t.identityStatus, t.status, t.orgPath),
+    index('members_profile_scope_idx').on(t.profileComplete, t.status, t.orgPath),
     check('members_left_has_reason', sql`(${t.status} = 'LEFT') = (${t.leaveReason} IS NOT NULL)`),
     check('members_joined_format', sql`${t.joinedLeagueAt} ~ '^[0-9]{4}-(0[1-9]|1[0-2])$'`),
   ],

@@ -211,8 +211,8 @@ export async function memberFilter(ctx: AppContext, actor: AdminActor, q: ListMe
 export async function listMembers(ctx: AppContext, actor: AdminActor, q: ListMembersQuery): Promise<Page<MemberListItem>> {
   const filter = await memberFilter(ctx, actor, q);
   if (!filter) return { items: [], total: 0, page: q.page, pageSize: q.pageSize };
-  const { items, total } = await listMemberRows(ctx.database.readDb, filter, q.sort, q.page, q.pageSize);
-  return { items: items.map(toListItem), total, page: q.page, pageSize: q.pageSize };
+  const { items, total, totalIsEstimate } = await listMemberRows(ctx.database.readDb, filter, q.sort, q.page, q.pageSize, ctx.config.exactCountLimit);
+  return { items: items.map(toListItem), total, totalIsEstimate, page: q.page, pageSize: q.pageSize };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { and, asc, count, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, count, eq, ilike, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import { one, outer, type Executor } from '../../../db/client';
 import { cadrePositions, members, orgs } from '../../../db/schema';
 import { subtreeRange } from '../../../domain/scope';
@@ -12,6 +12,27 @@ export function inSubtree(column: unknown, scopePath: string) {
 }
 
 /** A live org inside the scope, or null: missing and out-of-scope look the same (SEC-1). */
+/**
+ * The grams a name must contain to match `q` anywhere (drizzle/0003_org_name_grams.sql): the query's
+ * adjacent character pairs, or the character itself for a one-character query. Whitespace and
+ * LIKE wildcards are left out: ILIKE checks those.
+ */
+export function queryGrams(q: string): string[] {
+  const chars = [...q.toLowerCase()];
+  const grams = chars.length === 1 ? chars : chars.slice(0, -1).map((c, i) => c + chars[i + 1]);
+  return [...new Set(grams.filter((g) => !/[\s%_\\]/.test(g)))];
+}
+
+/** Orgs whose short or full name contains `q`, answered from the gram index and confirmed by ILIKE. */
+export function orgNameMatches(q: string): SQL {
+  const pattern = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const grams = queryGrams(q);
+  const indexed = grams.length
+    ? sql`zh_grams(${orgs.name} || ' ' || ${orgs.fullName}) @> ARRAY[${sql.join(grams.map((g) => sql`${g}`), sql`, `)}]::text[] AND `
+    : sql``;
+  return sql`(${indexed}(${ilike(orgs.name, pattern)} OR ${ilike(orgs.fullName, pattern)}))`;
+}
+
 export async function findOrgInScope(ex: Executor, id: number, scopePath: string): Promise<OrgRow | null> {
   const [row] = await ex
     .select()

@@ -1,4 +1,4 @@
-import { and, asc, count, eq, ilike, isNull, sql } from 'drizzle-orm';
+import { and, asc, count, eq, isNull, sql } from 'drizzle-orm';
 import type { CreateOrgRequest, Org, OrgSummary, UpdateOrgRequest } from '../../../contracts/orgs';
 import type { Page } from '../../../contracts/common';
 import { orgs } from '../../../db/schema';
@@ -30,6 +30,7 @@ import {
   listChildren,
   moveSubtree,
   namesOf,
+  orgNameMatches,
   nextOrgId,
   summaryColumns,
   type OrgRow,
@@ -122,11 +123,10 @@ export async function searchOrgs(
   actor: AdminActor,
   q: { q: string; kind?: OrgRow['kind']; page: number; pageSize: number },
 ) {
-  const pattern = `%${q.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   const where = and(
     isNull(orgs.deletedAt),
     inSubtree(orgs.path, actor.scope.path),
-    sql`(${ilike(orgs.name, pattern)} OR ${ilike(orgs.fullName, pattern)})`,
+    orgNameMatches(q.q),
     q.kind ? eq(orgs.kind, q.kind) : undefined,
   );
   const [items, [total]] = await Promise.all([

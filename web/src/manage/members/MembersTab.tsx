@@ -160,7 +160,7 @@ export function MembersTab({ org }: { org: Org }) {
             total: data?.total ?? 0,
             showSizeChanger: true,
             pageSizeOptions: [10, 20, 50, 100],
-            showTotal: (t) => `共 ${t} 名团员`,
+            showTotal: (t) => (data?.totalIsEstimate ? `约 ${t.toLocaleString()} 名团员（数量很大，按估算显示；加筛选条件可得精确数）` : `共 ${t} 名团员`),
           }}
           onChange={(p, _f, sorter) => {
             const s = (Array.isArray(sorter) ? sorter[0] : sorter) as SorterResult<MemberListItem> | undefined;
