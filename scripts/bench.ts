@@ -12,6 +12,7 @@ import pg from 'pg';
 import { PiiCipher, loadMasterKey } from '../src/lib/pii';
 import { defaultKeyFile, loadConfig } from '../src/server/config';
 import { BENCH_ACCOUNTS, BENCH_PASSWORD } from '../src/seed/generate';
+import { queryGrams } from '../src/server/modules/orgs/orgs.repo';
 
 const { values } = parseArgs({
   options: {
@@ -173,8 +174,11 @@ async function main() {
         const { path } = await q1<{ path: string }>('SELECT path FROM orgs WHERE id = $1', [province.orgId]);
         const upper = `${path.slice(0, -1)}0`; // '/1/2/' → '/1/20': the range end of the subtree ('/' + 1 = '0')
         const listSql = `SELECT m.id, p.name, p.id_number_masked, m.org_path FROM members m JOIN persons p ON p.id = m.person_id WHERE m.org_path >= $1 AND m.org_path < $2 AND m.status = 'ACTIVE' AND m.political_status = 'PARTY_PROBATIONARY' ORDER BY m.org_path, m.id LIMIT 20`;
-        const countSql = `SELECT count(*) FROM members m WHERE m.org_path >= $1 AND m.org_path < $2 AND m.status = 'ACTIVE' AND m.political_status = 'PARTY_PROBATIONARY'`;
+        // Counting stops at the exact-count limit, as the server does (EXACT_COUNT_LIMIT).
+        const countSql = `SELECT count(*) FROM (SELECT 1 FROM members m WHERE m.org_path >= $1 AND m.org_path < $2 AND m.status = 'ACTIVE' AND m.political_status = 'PARTY_PROBATIONARY' LIMIT 10001) s`;
         rows.push(await bareSql('同一查询（pg 直连，列表+计数）', pool, () => ({ text: `WITH l AS (${listSql}), c AS (${countSql}) SELECT * FROM l, c`, values: [path, upper] })));
+        const fullCount = `SELECT count(*) FROM members m WHERE m.org_path >= $1 AND m.org_path < $2 AND m.status = 'ACTIVE' AND m.political_status = 'PARTY_PROBATIONARY'`;
+        rows.push(await bareSql('同上但精确计数全部（不封顶）', pool, () => ({ text: `WITH l AS (${listSql}), c AS (${fullCount}) SELECT * FROM l, c`, values: [path, upper] })));
         // RuoYi's data scope: dept_id IN (SELECT dept_id FROM sys_dept WHERE dept_id = X OR find_in_set(X, ancestors)).
         const ruoyi = `WITH scope AS (SELECT id FROM orgs WHERE id = $1 OR $1::text = ANY(string_to_array(trim(both '/' from path), '/')))`;
         rows.push(
@@ -221,7 +225,14 @@ async function main() {
       if (pool) {
         let j = 0;
         rows.push(
-          await bareSql('同一查询（pg 直连，三元组索引）', pool, () => ({
+          await bareSql('同一查询（pg 直连，字/双字索引）', pool, () => {
+            const term = terms[j++ % terms.length]!;
+            return {
+              text: `SELECT id, name FROM orgs WHERE deleted_at IS NULL AND zh_grams(name || ' ' || full_name) @> $2::text[] AND (name ILIKE $1 OR full_name ILIKE $1) ORDER BY depth, char_length(name), name, id LIMIT 20`,
+              values: [`%${term}%`, queryGrams(term)],
+            };
+          }),
+          await bareSql('仅 ILIKE（无字索引，pg_trgm 对两字词无效）', pool, () => ({
             text: `SELECT id, name FROM orgs WHERE deleted_at IS NULL AND (name ILIKE $1 OR full_name ILIKE $1) ORDER BY depth, char_length(name), name, id LIMIT 20`,
             values: [`%${terms[j++ % terms.length]}%`],
           })),
