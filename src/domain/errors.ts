@@ -93,6 +93,19 @@ const catalog = {
   ADM_1_ALREADY_ADMIN: ['CONFLICT', '此人已是该组织的管理员'],
   ADM_1_ALREADY_REVOKED: ['CONFLICT', '该管理员已被撤销'],
   ADM_1_SELF_REVOKE: ['RULE', '不能撤销自己的管理员身份，请由其他管理员或上级办理'],
+
+  // graduation (GRAD)
+  GRAD_1_SCHOOL_COMMITTEE_ONLY: ['FORBIDDEN', '只有学校领域的团委、团工委、团总支管理员可以标记团支部毕业时间'],
+  GRAD_1_BRANCH_ONLY: ['RULE', '只能为团支部标记毕业时间'],
+  GRAD_2_TIME_XOR_REASON: ['RULE', '请选择预计毕业时间，或选择无法确定毕业时间的理由（教师支部/混合支部），二者只能选其一'],
+  GRAD_2_TIME_OUT_OF_RANGE: ['RULE', '预计毕业时间不在合理范围内'],
+  GRAD_3_ONE_SHARED_TIME: ['RULE', '批量标记时所选团支部使用同一个毕业时间'],
+  GRAD_4_CONFIRM_REQUIRED: ['RULE', '请先阅读提示并确认后再标记'],
+  GRAD_6_NOT_GRADUATING_BRANCH: ['RULE', '只有已标记毕业时间的团支部（或毕业生团组织）的团员可以标记为延迟毕业团员或教师'],
+  GRAD_6_DATE_NOT_LATER: ['RULE', '延迟毕业团员的预计毕业时间必须晚于所在团支部的毕业时间'],
+  GRAD_6_REASON_REQUIRED: ['RULE', '请填写延迟毕业原因'],
+  GRAD_6_NOT_MARKED: ['CONFLICT', '该团员没有延迟毕业团员或教师标记'],
+  GRAD_6_ACTOR: ['FORBIDDEN', '只有学校领域团委、团工委、团总支（或只有团支部的学校其直属上级）的管理员可以标记'],
 } as const satisfies Record<string, readonly [ErrorKind, string]>;
 
 export type ErrorCode = keyof typeof catalog;

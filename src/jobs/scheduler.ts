@@ -2,6 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { AppContext } from '../server/context';
 import { withJobLock } from './lock';
 import { purgeExpiredSessions } from './purge-sessions';
+import { convertGraduatingBranches } from '../server/modules/graduation/graduation.service';
 
 /**
  * Timers are data, not setTimeouts per item: each job is an idempotent sweep over rows whose due time
@@ -14,7 +15,11 @@ export interface Job {
   run(ctx: AppContext): Promise<void>;
 }
 
-export const JOBS: Job[] = [{ name: 'purge-sessions', lockKey: 7_240_101, intervalMs: 15 * 60_000, run: purgeExpiredSessions }];
+export const JOBS: Job[] = [
+  { name: 'purge-sessions', lockKey: 7_240_101, intervalMs: 15 * 60_000, run: purgeExpiredSessions },
+  // GRAD-5: hourly, so the conversion happens early on the conversion day and a restarted server catches up.
+  { name: 'graduation-conversion', lockKey: 7_240_102, intervalMs: 60 * 60_000, run: async (ctx) => void (await convertGraduatingBranches(ctx)) },
+];
 
 export function startScheduler(ctx: AppContext, log: FastifyBaseLogger, jobs: Job[] = JOBS): { stop(): void } {
   const timers: NodeJS.Timeout[] = [];

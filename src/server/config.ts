@@ -20,6 +20,8 @@ export interface AppConfig {
   bodyLimitBytes: number;
   poolMax: number;
   statementTimeoutMs: number;
+  /** GRAD-5: the day ('MM-DD') graduating branches become 毕业生团组织. */
+  graduationConversionDay: string;
   /** List totals are exact up to this many matches, estimated (and flagged) above. */
   exactCountLimit: number;
   logLevel: string;
@@ -31,6 +33,13 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
   return n;
+}
+
+function monthDay(env: NodeJS.ProcessEnv, name: string, fallback: string): string {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/.test(raw)) throw new Error(`${name} must be MM-DD, got "${raw}"`);
+  return raw;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -59,6 +68,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     poolMax: int(env, 'PG_POOL_MAX', 10),
     statementTimeoutMs: int(env, 'STATEMENT_TIMEOUT_MS', 15_000),
     exactCountLimit: int(env, 'EXACT_COUNT_LIMIT', 10_000),
+    graduationConversionDay: monthDay(env, 'GRADUATION_CONVERSION_DAY', '06-01'),
     logLevel: env.LOG_LEVEL ?? (production ? 'info' : 'warn'),
   };
 }

@@ -177,6 +177,8 @@ export const members = pgTable(
     residenceAddress: text('residence_address'),
     graduateStatus: graduateStatus('graduate_status'),
     graduationAt: char('graduation_at', { length: 7 }),
+    // GRAD-6: why a graduate is delayed (延迟毕业原因).
+    graduationNote: text('graduation_note'),
     destinationUnit: text('destination_unit'),
     destinationAddress: text('destination_address'),
     destinationRegionCode: varchar('destination_region_code', { length: 12 }),
