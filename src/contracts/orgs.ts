@@ -12,6 +12,10 @@ export const OrgPermissions = z.object({
   edit: z.boolean(),
   move: z.boolean(),
   delete: z.boolean(),
+  /** GRAD-1: mark the graduation time of the branches below. */
+  markGraduation: z.boolean(),
+  /** GRAD-6: mark members of (branches below) this org 延迟毕业团员/教师. */
+  markGraduates: z.boolean(),
 });
 
 export const OrgSummary = z.object({

@@ -111,3 +111,12 @@ export function checkGraduateMark(branch: { category: OrgCategory; graduationAt:
   }
   return OK;
 }
+
+/** The `can` flags of an org for the acting admin: GRAD-1 below a committee, GRAD-6 for its members. */
+export function graduationPermissions(actor: ActorOrg & { id: number }, org: { kind: OrgKind; parentId: number | null }): { markGraduation: boolean; markGraduates: boolean } {
+  const schoolCommittee = checkMarkActor(actor).ok;
+  return {
+    markGraduation: schoolCommittee && org.kind !== 'BRANCH',
+    markGraduates: schoolCommittee || (org.kind === 'BRANCH' && checkDelayActor(actor, org).ok),
+  };
+}

@@ -63,17 +63,20 @@ describe('GET /api/orgs/:id', () => {
 
   it('ORG-1 can flags: createChildKinds by kind, and the acting org itself cannot be moved or deleted', async () => {
     const own = await university.get(`/api/orgs/${tree.university.id}`);
-    expect(own.body.can).toEqual({ createChildKinds: ['COMMITTEE', 'GENERAL_BRANCH', 'BRANCH'], edit: true, move: false, delete: false });
+    expect(own.body.can).toEqual({ createChildKinds: ['COMMITTEE', 'GENERAL_BRANCH', 'BRANCH'], edit: true, move: false, delete: false, markGraduation: true, markGraduates: true });
     const college = await university.get(`/api/orgs/${tree.collegeA.id}`);
-    expect(college.body.can).toEqual({ createChildKinds: ['COMMITTEE', 'GENERAL_BRANCH', 'BRANCH'], edit: true, move: true, delete: true });
+    expect(college.body.can).toEqual({ createChildKinds: ['COMMITTEE', 'GENERAL_BRANCH', 'BRANCH'], edit: true, move: true, delete: true, markGraduation: true, markGraduates: true });
     const branch = await university.get(`/api/orgs/${tree.branchA1.id}`);
-    expect(branch.body.can).toEqual({ createChildKinds: [], edit: true, move: true, delete: true });
+    // GRAD-1: a branch has no branches below to mark; its members can be marked (GRAD-6).
+    expect(branch.body.can).toEqual({ createChildKinds: [], edit: true, move: true, delete: true, markGraduation: false, markGraduates: true });
     const provinceSelf = await province.get(`/api/orgs/${tree.province.id}`);
     expect(provinceSelf.body.can).toEqual({
       createChildKinds: ['LEADERSHIP', 'COMMITTEE', 'WORK_COMMITTEE', 'GENERAL_BRANCH', 'BRANCH'],
       edit: true,
       move: false,
       delete: false,
+      markGraduation: false,
+      markGraduates: false,
     });
     const countyOrg = await province.get(`/api/orgs/${tree.county.id}`);
     expect(countyOrg.body.can.createChildKinds).toEqual(['COMMITTEE', 'WORK_COMMITTEE', 'GENERAL_BRANCH', 'BRANCH']);

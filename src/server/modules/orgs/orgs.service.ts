@@ -16,6 +16,7 @@ import {
   unitPart,
 } from '../../../domain/orgs';
 import { SPECIAL_KIND_LABELS } from '../../../domain/enums';
+import { graduationPermissions } from '../../../domain/graduation';
 import { childPath, pathIds } from '../../../domain/scope';
 import { regionExists, regionFullName } from '../../../lib/regions';
 import { adminAuditActor, diffFields, refuseOutOfScope, writeAudit } from '../../audit';
@@ -103,7 +104,7 @@ async function present(ctx: AppContext, actor: AdminActor, org: OrgRow): Promise
     ancestors: visible.map((id) => ({ id, name: names.get(id) ?? '' })),
     createdAt: org.createdAt.toISOString(),
     updatedAt: org.updatedAt.toISOString(),
-    can: orgPermissions(actor.scope, org),
+    can: { ...orgPermissions(actor.scope, org), ...graduationPermissions({ ...actor.scope, id: actor.scope.orgId }, org) },
   };
 }
 

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { ErrorResponse } from '../../../contracts/common';
+import { JOBS } from '../../../jobs/scheduler';
+import { withJobLock } from '../../../jobs/lock';
 import { MovableClock } from '../../../lib/clock';
 import type { AppContext } from '../../context';
 import { sendError } from '../../http/errors';
@@ -33,6 +35,23 @@ export function registerSystemRoutes(app: ZApp, ctx: AppContext): void {
       if (!(ctx.clock instanceof MovableClock)) return sendError(reply, 'TEST_API_DISABLED');
       ctx.clock.set(new Date(req.body.now));
       return { now: ctx.clock.now().toISOString() };
+    },
+  });
+
+  app.post('/api/test/jobs/:name', {
+    config: { access: 'public' },
+    schema: {
+      operationId: 'runJobNow',
+      tags: ['测试'],
+      summary: '立即运行一个定时任务（仅 ZHTJ_TEST_API=1 时可用）',
+      params: z.strictObject({ name: z.string().max(64) }),
+      response: { 200: z.object({ name: z.string(), ran: z.boolean() }), 404: ErrorResponse },
+    },
+    handler: async (req, reply) => {
+      const job = JOBS.find((j) => j.name === req.params.name);
+      if (!job) return sendError(reply, 'ROUTE_NOT_FOUND');
+      const ran = await withJobLock(ctx, job.lockKey, () => job.run(ctx));
+      return { name: job.name, ran };
     },
   });
 }

@@ -1,5 +1,5 @@
-import { DownloadOutlined, PlusOutlined } from '@ant-design/icons';
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { DownloadOutlined, PlusOutlined, TagsOutlined, UndoOutlined } from '@ant-design/icons';
+import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Segmented, Space, Table, Typography } from 'antd';
 import type { ColumnsType, SorterResult } from 'antd/es/table/interface';
 import { useState } from 'react';
@@ -16,6 +16,7 @@ import { LeaveModal, RestoreModal, useMember, useResetPassword, type MemberActio
 import { MemberCards } from './MemberCards';
 import { MemberDetailDrawer } from './MemberDetailDrawer';
 import { MemberFilterBar, type MemberFilters } from './MemberFilters';
+import { GraduateMarkModal } from './GraduateMarkModal';
 import { MemberFormModal } from './MemberFormModal';
 import { MemberRowMenu } from './MemberRowMenu';
 
@@ -26,7 +27,10 @@ type StatusFilter = 'ACTIVE' | 'LEFT' | 'ALL';
 export function MembersTab({ org }: { org: Org }) {
   const { actingOrgId } = useManage();
   const mobile = useIsMobile();
-  const { message } = App.useApp();
+  const { message, modal } = App.useApp();
+  const queryClient = useQueryClient();
+  const [selected, setSelected] = useState<MemberListItem[]>([]);
+  const [marking, setMarking] = useState(false);
   const [filters, setFilters] = useState<MemberFilters>({});
   const [status, setStatus] = useState<StatusFilter>('ACTIVE');
   const [sort, setSort] = useState<Sort>('branch');
@@ -65,6 +69,32 @@ export function MembersTab({ org }: { org: Org }) {
     } finally {
       setExporting(false);
     }
+  };
+
+  // GRAD-6: revoking a mark makes the member an ordinary graduate of their class again.
+  const revokeMarks = () => {
+    const marked = selected.filter((m) => m.graduateStatus === 'DELAYED' || m.graduateStatus === 'TEACHER');
+    if (marked.length === 0) {
+      message.info('所选团员中没有延迟毕业团员或教师标记');
+      return;
+    }
+    modal.confirm({
+      title: `撤销 ${marked.length} 名团员的延迟毕业团员/教师标记？`,
+      content: '撤销后恢复为正常毕业学生团员，毕业时间恢复为原团支部的毕业时间；延迟毕业团员回到原团支部。',
+      okText: '撤销标记',
+      cancelText: '取消',
+      onOk: async () => {
+        try {
+          await api.post('/api/graduation/member-marks/revoke', { memberIds: marked.map((m) => m.id) }, { orgId: actingOrgId });
+          message.success(`已撤销 ${marked.length} 名团员的标记`);
+          setSelected([]);
+          void queryClient.invalidateQueries({ queryKey: ['members', actingOrgId] });
+          void queryClient.invalidateQueries({ queryKey: ['children', actingOrgId] });
+        } catch (err) {
+          modal.error({ title: '无法撤销', content: errorMessage(err) });
+        }
+      },
+    });
   };
 
   const sortOrder = (field: 'name' | 'joinedLeagueAt' | 'createdAt' | 'branch') =>
@@ -134,6 +164,16 @@ export function MembersTab({ org }: { org: Org }) {
         <Button icon={<DownloadOutlined />} loading={exporting} onClick={() => void exportExcel()}>
           导出Excel
         </Button>
+        {org.can.markGraduates && !mobile && (
+          <>
+            <Button icon={<TagsOutlined />} disabled={selected.length === 0} onClick={() => setMarking(true)}>
+              标记延迟毕业团员/教师{selected.length ? `（${selected.length}）` : ''}
+            </Button>
+            <Button icon={<UndoOutlined />} disabled={selected.length === 0} onClick={revokeMarks}>
+              撤销标记
+            </Button>
+          </>
+        )}
       </Space>
     </Space>
   );
@@ -154,6 +194,16 @@ export function MembersTab({ org }: { org: Org }) {
           loading={list.isFetching}
           scroll={{ x: 'max-content' }}
           locale={{ emptyText: '没有符合条件的团员' }}
+          rowSelection={
+            org.can.markGraduates
+              ? {
+                  selectedRowKeys: selected.map((m) => m.id),
+                  onChange: (_keys, rows) => setSelected(rows),
+                  getCheckboxProps: (m) => ({ disabled: m.status !== 'ACTIVE', 'aria-label': `选择${m.name}` }),
+                  preserveSelectedRowKeys: true,
+                }
+              : undefined
+          }
           pagination={{
             current: page,
             pageSize,
@@ -198,6 +248,15 @@ export function MembersTab({ org }: { org: Org }) {
         </ResponsiveModal>
       )}
       {dialog?.action === 'edit' && editing.data && <MemberFormModal org={org} member={editing.data} onClose={() => setDialog(null)} />}
+      {marking && (
+        <GraduateMarkModal
+          members={selected}
+          onClose={() => {
+            setMarking(false);
+            setSelected([]);
+          }}
+        />
+      )}
       {dialog?.action === 'leave' && <LeaveModal member={dialog.member} onClose={() => setDialog(null)} />}
       {dialog?.action === 'restore' && <RestoreModal member={dialog.member} onClose={() => setDialog(null)} />}
     </div>

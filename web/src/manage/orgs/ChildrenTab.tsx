@@ -1,4 +1,4 @@
-import { DeleteOutlined, EditOutlined, MoreOutlined, PlusOutlined, SwapOutlined } from '@ant-design/icons';
+import { CalendarOutlined, DeleteOutlined, EditOutlined, MoreOutlined, PlusOutlined, SwapOutlined } from '@ant-design/icons';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Dropdown, Form, Segmented, Space, Spin, Table, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
@@ -13,9 +13,13 @@ import { townshipLabel } from '../../lib/format';
 import { useIsMobile } from '../../lib/useIsMobile';
 import { useManage, useOrg } from '../context';
 import { FindingsView } from './FindingsView';
+import { GraduationMarkModal, graduationMarkLabel } from './GraduationMarkModal';
 import { OrgFormModal } from './OrgFormModal';
 
-type Dialog = { action: 'create' } | { action: 'edit' | 'move'; org: Org };
+type Dialog = { action: 'create' } | { action: 'edit' | 'move'; org: Org } | { action: 'mark'; branches: OrgSummary[] };
+
+/** GRAD-1: ordinary branches carry a graduation time; special ones do not. */
+const markable = (o: OrgSummary) => o.kind === 'BRANCH' && o.specialKind === null;
 
 function KindTags({ o }: { o: OrgSummary }) {
   return (
@@ -137,6 +141,7 @@ export function ChildrenTab({ org }: { org: Org }) {
   const [page, setPage] = useState(1);
   const [pageSize, setPageSize] = useState(20);
   const [dialog, setDialog] = useState<Dialog | null>(null);
+  const [selected, setSelected] = useState<OrgSummary[]>([]);
   const del = useDeleteOrg();
 
   const children = useQuery({
@@ -165,6 +170,24 @@ export function ChildrenTab({ org }: { org: Org }) {
     { title: '乡镇街道', dataIndex: 'isTownship', key: 'isTownship', width: 90, render: (v: boolean | null, o) => (o.kind === 'BRANCH' ? '—' : townshipLabel(v)) },
     { title: '行业类别', dataIndex: 'industryCategory', key: 'industryCategory', width: 160, render: (v: OrgSummary['industryCategory']) => INDUSTRY_CATEGORY_LABELS[v] },
     { title: '学校编码', dataIndex: 'schoolCode', key: 'schoolCode', width: 120, render: (v: string | null) => v ?? '' },
+    ...(org.can.markGraduation
+      ? [
+          {
+            title: '团员毕业时间',
+            key: 'graduation',
+            width: 150,
+            render: (_v: unknown, o: OrgSummary) =>
+              markable(o) ? (
+                <Space size={4}>
+                  {graduationMarkLabel(o) || <Typography.Text type="warning">未标记</Typography.Text>}
+                  <Button size="small" type="text" icon={<CalendarOutlined />} aria-label={`修改${o.name}的毕业时间`} onClick={() => setDialog({ action: 'mark', branches: [o] })} />
+                </Space>
+              ) : (
+                '—'
+              ),
+          },
+        ]
+      : []),
     { title: '操作', key: 'actions', fixed: 'right', width: 90, render: (_v, o) => <RowMenu summary={o} onDialog={setDialog} /> },
   ];
 
@@ -184,6 +207,11 @@ export function ChildrenTab({ org }: { org: Org }) {
             {org.can.createChildKinds.length > 0 && (
               <Button type="primary" icon={<PlusOutlined />} onClick={() => setDialog({ action: 'create' })}>
                 新建下级组织
+              </Button>
+            )}
+            {org.can.markGraduation && (
+              <Button icon={<CalendarOutlined />} disabled={selected.length === 0} onClick={() => setDialog({ action: 'mark', branches: selected })}>
+                标记团支部团员毕业时间{selected.length ? `（${selected.length}）` : ''}
               </Button>
             )}
             {org.can.edit && (
@@ -218,6 +246,16 @@ export function ChildrenTab({ org }: { org: Org }) {
             columns={columns}
             dataSource={children.data?.items}
             loading={children.isFetching}
+            rowSelection={
+              org.can.markGraduation
+                ? {
+                    selectedRowKeys: selected.map((o) => o.id),
+                    onChange: (_keys, rows) => setSelected(rows),
+                    getCheckboxProps: (o) => ({ disabled: !markable(o), 'aria-label': `选择${o.name}` }),
+                    preserveSelectedRowKeys: true,
+                  }
+                : undefined
+            }
             scroll={{ x: 'max-content' }}
             locale={{ emptyText: '暂无下级组织' }}
             pagination={{
@@ -240,6 +278,15 @@ export function ChildrenTab({ org }: { org: Org }) {
       {dialog?.action === 'create' && <OrgFormModal parent={org} onClose={() => setDialog(null)} />}
       {dialog?.action === 'edit' && <OrgFormModal org={dialog.org} onClose={() => setDialog(null)} />}
       {dialog?.action === 'move' && <MoveOrgModal org={dialog.org} onClose={() => setDialog(null)} />}
+      {dialog?.action === 'mark' && (
+        <GraduationMarkModal
+          branches={dialog.branches}
+          onClose={() => {
+            setDialog(null);
+            setSelected([]);
+          }}
+        />
+      )}
     </div>
   );
 }

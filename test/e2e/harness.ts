@@ -1,0 +1,142 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+
+/**
+ * The browser layer's harness (STYLE.md: thin, for the journeys users take): the built app
+ * (dist/server.js + web/dist) on a fresh database with the demo seed and the test API (movable clock,
+ * jobs on demand), driven by Chromium at phone and desktop widths. Each e2e file calls `useApp()`.
+ */
+export const root = resolve(import.meta.dirname, '../..');
+export const shots = join(root, 'test-results', 'e2e');
+const CHROMIUM = '/usr/bin/chromium';
+export const DEMO_PASSWORD = 'Zhejiang@2026';
+
+let server: ChildProcess | undefined;
+let serverLog = '';
+let dataDir = '';
+
+function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const srv = createServer();
+    srv.once('error', fail);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      srv.close(() => (typeof addr === 'object' && addr ? ok(addr.port) : fail(new Error('no port'))));
+    });
+  });
+}
+
+async function waitForHealth(url: string, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (server?.exitCode !== null && server?.exitCode !== undefined) throw new Error(`server exited (${server.exitCode}):\n${serverLog}`);
+    try {
+      const res = await fetch(`${url}/api/health`);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  throw new Error(`server did not become healthy within ${ms} ms:\n${serverLog}`);
+}
+
+// Playwright's auto-waiting, without its test runner: wait for the state, fail with the locator.
+export const visible = (l: Locator) => l.filter({ visible: true }).first().waitFor({ state: 'visible', timeout: 15_000 });
+export const hidden = (l: Locator) => l.first().waitFor({ state: 'hidden', timeout: 15_000 });
+
+export async function login(page: Page, username: string, password: string): Promise<void> {
+  await page.goto(`${app.baseUrl}/login`);
+  await page.getByLabel('身份证号码').fill(username);
+  await page.getByLabel('密码').fill(password);
+  await page.getByRole('button', { name: '登录' }).click();
+}
+
+export async function logout(page: Page): Promise<void> {
+  await page.getByRole('button', { name: '用户菜单' }).click();
+  await page.getByRole('menuitem', { name: '退出登录' }).click();
+  await visible(page.getByRole('button', { name: '登录' }));
+}
+
+/** After a resize: no request in flight and two frames painted (antd switches layout on matchMedia). */
+export async function settle(page: Page): Promise<void> {
+  await page.waitForLoadState('networkidle');
+  // A string, because this file is type-checked without the DOM library.
+  await page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
+}
+
+/** Desktop and phone screenshots of the same screen; `phoneMarker` proves the phone layout is on. */
+export async function screenshots(page: Page, name: string, phoneMarker?: Locator): Promise<void> {
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await settle(page);
+  await page.screenshot({ path: join(shots, `${name}-1440.png`), fullPage: true });
+  await page.setViewportSize({ width: 375, height: 812 });
+  if (phoneMarker) await visible(phoneMarker);
+  await settle(page);
+  await page.screenshot({ path: join(shots, `${name}-375.png`), fullPage: true });
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await settle(page);
+}
+
+/** The running app and browser of the current e2e file. */
+export const app: { baseUrl: string; browser: Browser } = { baseUrl: '', browser: undefined as unknown as Browser };
+
+/** Starts the built server on a fresh data directory and a browser before the file's tests; stops both after. */
+export function useApp(env: Record<string, string> = {}): typeof app {
+  beforeAll(async () => {
+    const serverJs = join(root, 'dist', 'server.js');
+    const webIndex = join(root, 'web', 'dist', 'index.html');
+    if (!existsSync(serverJs) || !existsSync(webIndex)) {
+      throw new Error(`The e2e test runs the built app, but ${existsSync(serverJs) ? webIndex : serverJs} is missing: run "npm run build" first.`);
+    }
+    if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: install it (apt-get install -y chromium) to run the e2e tests.`);
+    mkdirSync(shots, { recursive: true });
+
+    dataDir = mkdtempSync(join(tmpdir(), 'zhtj-e2e-'));
+    const port = await freePort();
+    app.baseUrl = `http://127.0.0.1:${port}`;
+    server = spawn(process.execPath, [serverJs], {
+      cwd: root,
+      env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', ZHTJ_TEST_API: '1', NODE_ENV: 'test', DATABASE_URL: '', LOG_LEVEL: 'warn', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    server.stdout?.on('data', (d: Buffer) => (serverLog += d.toString()));
+    server.stderr?.on('data', (d: Buffer) => (serverLog += d.toString()));
+    await waitForHealth(app.baseUrl, 180_000);
+
+    app.browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  });
+
+  afterAll(async () => {
+    await app.browser?.close();
+    if (server && server.exitCode === null) {
+      const exited = new Promise((r) => server!.once('exit', r));
+      server.kill('SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
+      if (server.exitCode === null) server.kill('SIGKILL');
+    }
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+  return app;
+}
+
+/** Moves the server's clock (ZHTJ_TEST_API=1 only). */
+export async function setServerClock(now: string): Promise<void> {
+  const res = await fetch(`${app.baseUrl}/api/test/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ now }) });
+  if (!res.ok) throw new Error(`setClock failed: ${res.status} ${await res.text()}`);
+}
+
+/** Runs a scheduled job now (ZHTJ_TEST_API=1 only). */
+export async function runJob(name: string): Promise<unknown> {
+  const res = await fetch(`${app.baseUrl}/api/test/jobs/${name}`, { method: 'POST' });
+  if (!res.ok) throw new Error(`job ${name} failed: ${res.status} ${await res.text()}`);
+  return res.json();
+}
