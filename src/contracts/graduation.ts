@@ -42,3 +42,16 @@ export const MarkedMember = z.object({
   branchName: z.string(),
 });
 export const MarkMembersResponse = z.object({ items: z.array(MarkedMember) });
+
+export const EmptyBranch = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  fullName: z.string(),
+  category: z.enum(['NORMAL', 'GRADUATE']),
+  specialKind: z.enum(['TRANSITION', 'MOBILE_GRADUATES', 'ABROAD_STUDY', 'DELAYED']).nullable(),
+  graduationAt: z.string().nullable(),
+  parentName: z.string(),
+  updatedAt: z.string(),
+});
+export const DeleteEmptyBranchesRequest = z.strictObject({ branchIds: Ids });
+export const DeleteEmptyBranchesResponse = z.object({ deleted: z.number().int() });

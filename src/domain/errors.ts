@@ -105,6 +105,7 @@ const catalog = {
   GRAD_6_DATE_NOT_LATER: ['RULE', '延迟毕业团员的预计毕业时间必须晚于所在团支部的毕业时间'],
   GRAD_6_REASON_REQUIRED: ['RULE', '请填写延迟毕业原因'],
   GRAD_6_NOT_MARKED: ['CONFLICT', '该团员没有延迟毕业团员或教师标记'],
+  GRAD_8_NOT_CAMPAIGN_BRANCH: ['RULE', '只能批量删除已清空的毕业生团组织和学社衔接期间的临时团支部'],
   GRAD_6_ACTOR: ['FORBIDDEN', '只有学校领域团委、团工委、团总支（或只有团支部的学校其直属上级）的管理员可以标记'],
 } as const satisfies Record<string, readonly [ErrorKind, string]>;
 

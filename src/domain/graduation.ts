@@ -120,3 +120,14 @@ export function graduationPermissions(actor: ActorOrg & { id: number }, org: { k
     markGraduates: schoolCommittee || (org.kind === 'BRANCH' && checkDelayActor(actor, org).ok),
   };
 }
+
+/**
+ * GRAD-8, ORG-7: the branches of the graduation campaign that are deleted once emptied — 毕业生团组织,
+ * 毕业学生流动团员团支部, 延迟毕业团支部 and a county-level 学社衔接临时团支部 (TR-11). A township's own
+ * 学社衔接临时团支部 stays (ORG-3: every township has one).
+ */
+export function isCampaignBranch(branch: { kind: OrgKind; category: OrgCategory; specialKind: string | null }, parent: { isTownship: boolean | null }): boolean {
+  if (branch.kind !== 'BRANCH') return false;
+  if (branch.specialKind === 'TRANSITION') return parent.isTownship !== true;
+  return branch.category === 'GRADUATE' || branch.specialKind === 'MOBILE_GRADUATES' || branch.specialKind === 'DELAYED';
+}

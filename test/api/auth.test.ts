@@ -443,7 +443,7 @@ describe('CSRF (SEC-2)', () => {
     const spare = await f.org(tree.collegeA, { name: '待删除团支部', kind: 'BRANCH' });
 
     const spec = (await anonymous(t.app).get('/api/openapi.json')).body;
-    const publicOps = new Set(['login', 'setClock']);
+    const publicOps = new Set(['login', 'setClock', 'runJobNow']);
     const bodies: Record<string, unknown> = {
       createMember: memberInput(tree.branchA1.id, 9),
       updateMember: { workUnit: '不该写入' },
@@ -722,9 +722,9 @@ describe('system', () => {
     }
   });
 
-  it('SEC-1 every operation but login, health and the test clock refuses an anonymous caller (401); the docs are browsable', async () => {
+  it('SEC-1 every operation but login, health and the test API (clock, jobs) refuses an anonymous caller (401); the docs are browsable', async () => {
     const spec = (await anonymous(t.app).get('/api/openapi.json')).body;
-    const open = new Set(['login', 'getHealth', 'setClock']);
+    const open = new Set(['login', 'getHealth', 'setClock', 'runJobNow']);
     let checked = 0;
     for (const [path, ops] of Object.entries<Record<string, { operationId: string }>>(spec.paths)) {
       for (const [method, op] of Object.entries(ops)) {
@@ -808,6 +808,14 @@ describe('system', () => {
     expect((await anonymous(t.app).post('/api/test/clock', { now: 'tomorrow' })).status).toBe(400);
   });
 
+  it('API POST /api/test/jobs/:name runs a scheduled job now when ZHTJ_TEST_API=1; an unknown job is 404', async () => {
+    const r = await anonymous(t.app).post('/api/test/jobs/graduation-conversion', {});
+    expect(r.status).toBe(200);
+    expect(r.body).toEqual({ name: 'graduation-conversion', ran: true });
+    const unknown = await anonymous(t.app).post('/api/test/jobs/no-such-job', {});
+    expect(unknown.status).toBe(404);
+  });
+
   it('API POST /api/test/clock answers 404 and moves nothing when the test API is off', async () => {
     const off = await createTestApp({ env: { ZHTJ_TEST_API: '0' } });
     try {
@@ -818,6 +826,7 @@ describe('system', () => {
       expect(r.body.error.code).toBe('ROUTE_NOT_FOUND');
       const doc = (await anonymous(off.app).get('/api/openapi.json')).body;
       expect(Object.keys(doc.paths)).not.toContain('/api/test/clock');
+      expect(Object.keys(doc.paths)).not.toContain('/api/test/jobs/{name}');
       expect(off.clock.now().toISOString()).toBe(before);
       expect((await anonymous(off.app).get('/api/health')).body.now).toBe(before);
     } finally {

@@ -176,3 +176,51 @@ describe('GRAD-5 conversion and GRAD-6 延迟毕业团员/教师', () => {
     expect(res.body.error.code).toBe('GRAD_6_NOT_GRADUATING_BRANCH');
   });
 });
+
+describe('GRAD-8 emptied campaign branches', () => {
+  it('lists emptied graduate and temporary branches (never a township’s own 学社衔接临时团支部) and deletes them in batch; history stays', async () => {
+    const university = (await f.admin(tree.university)).client;
+    const emptied = await f.org(tree.collegeA, { name: '清空毕业班团支部', kind: 'BRANCH', category: 'GRADUATE', graduationAt: '2026-06' });
+    const stillFull = await f.org(tree.collegeA, { name: '未清空毕业班团支部', kind: 'BRANCH', category: 'GRADUATE', graduationAt: '2026-06' });
+    await f.member(stillFull);
+    const mobile = await f.org(tree.collegeB, { name: '毕业学生流动团员团支部', kind: 'BRANCH', specialKind: 'MOBILE_GRADUATES' });
+    const ordinary = await f.org(tree.collegeA, { name: '普通空团支部', kind: 'BRANCH' });
+    const list = await university.get('/api/graduation/empty-branches?pageSize=100');
+    expect(list.status).toBe(200);
+    const ids = list.body.items.map((i: { id: number }) => i.id);
+    expect(ids).toEqual(expect.arrayContaining([emptied.id, mobile.id]));
+    expect(ids).not.toContain(stillFull.id);
+    expect(ids).not.toContain(ordinary.id);
+    expect(ids).not.toContain(tree.transition.id);
+
+    const mixed = await university.post('/api/graduation/empty-branches/delete', { branchIds: [emptied.id, ordinary.id] });
+    expect(mixed.status).toBe(422);
+    expect(mixed.body.error.code).toBe('GRAD_8_NOT_CAMPAIGN_BRANCH');
+    expect((await orgRow(emptied.id)).deletedAt).toBeNull();
+
+    const full = await university.post('/api/graduation/empty-branches/delete', { branchIds: [stillFull.id] });
+    expect(full.status).toBe(422);
+    expect(full.body.error.code).toBe('ORG_7_HAS_MEMBERS');
+
+    const res = await university.post('/api/graduation/empty-branches/delete', { branchIds: [emptied.id, mobile.id] });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.deleted).toBe(2);
+    expect((await orgRow(emptied.id)).deletedAt).not.toBeNull();
+    expect(await audits('ORG_DELETE', emptied.id)).toHaveLength(1);
+    const after = await university.get('/api/graduation/empty-branches?pageSize=100');
+    expect(after.body.items.map((i: { id: number }) => i.id)).not.toContain(emptied.id);
+  });
+
+  it('a county-level 学社衔接临时团支部 (TR-11) is listed once empty; SEC-1 another college’s admin sees none of these', async () => {
+    const countyTransition = await f.org(tree.county, { name: '县级学社衔接临时团支部', kind: 'BRANCH', specialKind: 'TRANSITION' });
+    const countyAdmin = (await f.admin(tree.county)).client;
+    const list = await countyAdmin.get('/api/graduation/empty-branches');
+    const ids = list.body.items.map((i: { id: number }) => i.id);
+    expect(ids).toContain(countyTransition.id);
+    expect(ids).not.toContain(tree.transition.id);
+    const otherCollege = (await f.admin(tree.collegeB)).client;
+    const outside = await otherCollege.post('/api/graduation/empty-branches/delete', { branchIds: [countyTransition.id] });
+    expect(outside.status).toBe(404);
+    expect((await orgRow(countyTransition.id)).deletedAt).toBeNull();
+  });
+});

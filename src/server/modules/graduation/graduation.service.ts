@@ -1,16 +1,18 @@
-import { and, desc, eq, inArray, isNull, like } from 'drizzle-orm';
+import { and, count, desc, eq, inArray, isNull, like, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import type { GraduateMarkInput, MarkBranchesRequest, MarkMembersRequest } from '../../../contracts/graduation';
-import type { Tx } from '../../../db/client';
+import { outer, type Tx } from '../../../db/client';
 import { members, memberships, orgs, persons } from '../../../db/schema';
 import { chinaDate } from '../../../domain/dates';
 import { DomainError, assertRule } from '../../../domain/errors';
-import { checkDelayActor, checkGraduateMark, checkMark, checkMarkActor, checkMarkTarget, isDueForConversion } from '../../../domain/graduation';
+import { checkDelayActor, checkGraduateMark, checkMark, checkMarkActor, checkMarkTarget, isCampaignBranch, isDueForConversion } from '../../../domain/graduation';
 import { LEAGUE_PREFIX, isSchoolDomain, unitPart } from '../../../domain/orgs';
 import { childPath } from '../../../domain/scope';
 import { adminAuditActor, diffFields, refuseOutOfScope, writeAudit } from '../../audit';
 import type { AdminActor, AppContext } from '../../context';
 import { findMemberById, findMemberInScope, type MemberRow } from '../members/members.repo';
-import { findOrg, findOrgInScope, nextOrgId, type OrgRow } from '../orgs/orgs.repo';
+import { findOrg, findOrgInScope, inSubtree, nextOrgId, type OrgRow } from '../orgs/orgs.repo';
+import { deleteOrg } from '../orgs/orgs.service';
 
 /**
  * Graduation (GRAD-1 … GRAD-6): marking branches, marking members 延迟毕业团员/教师 and revoking it, and
@@ -260,4 +262,47 @@ export async function convertGraduatingBranches(ctx: AppContext): Promise<{ bran
     }
   });
   return { branches: due.length, members: converted };
+}
+
+/**
+ * GRAD-8: emptied campaign branches in the scope (no active member left), which an admin deletes in
+ * batch; the same SQL predicate as `isCampaignBranch`, so the list is paged by the database.
+ */
+export async function listEmptyBranches(ctx: AppContext, actor: AdminActor, page: number, pageSize: number) {
+  const parent = alias(orgs, 'parent');
+  const where = and(
+    inSubtree(orgs.path, actor.scope.path),
+    isNull(orgs.deletedAt),
+    eq(orgs.kind, 'BRANCH'),
+    sql`(${orgs.category} = 'GRADUATE' OR ${orgs.specialKind} IN ('MOBILE_GRADUATES', 'DELAYED') OR (${orgs.specialKind} = 'TRANSITION' AND ${parent.isTownship} IS NOT TRUE))`,
+    sql`NOT EXISTS (SELECT 1 FROM members m WHERE m.branch_id = ${outer(orgs.id)} AND m.status = 'ACTIVE')`,
+    sql`NOT EXISTS (SELECT 1 FROM orgs c WHERE c.parent_id = ${outer(orgs.id)} AND c.deleted_at IS NULL)`,
+  );
+  const [items, [total]] = await Promise.all([
+    ctx.database.readDb
+      .select({ id: orgs.id, name: orgs.name, fullName: orgs.fullName, category: orgs.category, specialKind: orgs.specialKind, graduationAt: orgs.graduationAt, parentName: parent.name, updatedAt: orgs.updatedAt })
+      .from(orgs)
+      .innerJoin(parent, eq(parent.id, orgs.parentId))
+      .where(where)
+      .orderBy(orgs.path)
+      .limit(pageSize)
+      .offset((page - 1) * pageSize),
+    ctx.database.readDb.select({ n: count() }).from(orgs).innerJoin(parent, eq(parent.id, orgs.parentId)).where(where),
+  ]);
+  return { items: items.map((i) => ({ ...i, updatedAt: i.updatedAt.toISOString() })), total: total?.n ?? 0, page, pageSize };
+}
+
+/**
+ * GRAD-8: deletes the chosen emptied campaign branches through the one ORG-7 deletion (history
+ * stays). Every branch is checked first; if any is not an emptied campaign branch nothing is deleted.
+ */
+export async function deleteEmptyBranches(ctx: AppContext, actor: AdminActor, branchIds: number[]) {
+  const ids = [...new Set(branchIds)];
+  for (const id of ids) {
+    const branch = await branchInScopeOr404(ctx, actor, id);
+    const parent = branch.parentId ? await findOrg(ctx.db, branch.parentId) : null;
+    if (!parent || !isCampaignBranch(branch, parent)) throw new DomainError('GRAD_8_NOT_CAMPAIGN_BRANCH', `“${branch.name}”不是毕业生团组织或学社衔接期间的临时团支部，请在“下级组织”中单独删除`);
+  }
+  for (const id of ids) await deleteOrg(ctx, actor, id);
+  return { deleted: ids.length };
 }
