@@ -93,6 +93,16 @@ const catalog = {
   ADM_1_ALREADY_ADMIN: ['CONFLICT', '此人已是该组织的管理员'],
   ADM_1_ALREADY_REVOKED: ['CONFLICT', '该管理员已被撤销'],
   ADM_1_SELF_REVOKE: ['RULE', '不能撤销自己的管理员身份，请由其他管理员或上级办理'],
+
+  // Excel import and export (issue 2/7)
+  IMPORT_NOT_XLSX: ['INVALID', '文件不是 Excel（.xlsx）工作簿，请使用导入模板另存为 .xlsx 后上传'],
+  IMPORT_TOO_LARGE: ['PAYLOAD_TOO_LARGE', '文件超过 20 MB，请拆分后分批导入'],
+  IMPORT_ZIP_BOMB: ['INVALID', '文件解压后过大（疑似压缩炸弹），已拒绝'],
+  IMPORT_FORMULA: ['INVALID', '工作簿含有公式，请复制后“选择性粘贴为数值”再上传'],
+  IMPORT_WRONG_ORG: ['RULE', '团员只能导入到团支部，或由团委导入到下级团支部；团干部只能导入到团委、团工委、团总支'],
+  IMPORT_NOT_READY: ['CONFLICT', '该导入尚未校验完成、已导入或已过期'],
+  IMPORT_HAS_ERRORS: ['RULE', '文件中还有错误，请修改后重新上传，或选择“仅导入无误的行”'],
+  IMPORT_NOTHING_VALID: ['RULE', '没有无误的行可以导入'],
 } as const satisfies Record<string, readonly [ErrorKind, string]>;
 
 export type ErrorCode = keyof typeof catalog;

@@ -4,6 +4,7 @@ import { registerAdminRoutes } from './admins/admins.routes';
 import { registerAuditRoutes } from './audit/audit.routes';
 import { registerAuthRoutes } from './auth/auth.routes';
 import { registerCadreRoutes } from './cadres/cadres.routes';
+import { registerImportRoutes } from './imports/imports.routes';
 import { registerMeRoutes } from './me/me.routes';
 import { registerMemberRoutes } from './members/members.routes';
 import { registerOrgRoutes } from './orgs/orgs.routes';
@@ -21,4 +22,5 @@ export const ROUTE_MODULES: ((app: ZApp, ctx: AppContext) => void)[] = [
   registerAdminRoutes,
   registerMeRoutes,
   registerAuditRoutes,
+  registerImportRoutes,
 ];
