@@ -133,7 +133,7 @@ export async function readRows(
       const values = row.values as unknown[];
       if (!byIndex) {
         const known = new Map(columns.map((c) => [normalizeHeader(c.header), c]));
-        byIndex = values.map((v) => (typeof v === 'string' ? known.get(normalizeHeader(v)) : undefined));
+        byIndex = values.map((v) => known.get(normalizeHeader(cellText(v, undefined).text)));
         const present = new Set(byIndex.filter(Boolean).map((c) => c!.key));
         const missing = columns.filter((c) => c.required && !present.has(c.key)).map((c) => c.header);
         if (missing.length > 0) throw new ImportFileError(`第1行（表头）缺少必填列：${missing.join('、')}。请使用导入模板`);
@@ -227,6 +227,12 @@ export function problemsText(problems: RowProblem[]): string {
   return [...errors, ...warnings].join('；');
 }
 
+/**
+ * Rows that carry the drop-downs. ExcelJS (and some other readers) expand a validation range into one
+ * entry per cell when loading a whole workbook, so the range covers a large branch, not 200,000 rows.
+ */
+export const TEMPLATE_LIST_ROWS = 3000;
+
 /** The 团员团干部导入模板 of a kind: headers (required marked *), drop-downs, and 填写说明. */
 export async function templateWorkbook(kind: ImportKind): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
@@ -249,7 +255,7 @@ export async function templateWorkbook(kind: ImportKind): Promise<Buffer> {
     c.list.forEach((v, j) => (lists.getCell(j + 1, listCol).value = v));
     const colLetter = sheet.getColumn(i + 1).letter;
     // A range on a hidden sheet: a literal list is limited to 255 characters (民族 has 57 values).
-    (sheet as unknown as { dataValidations: { add(range: string, v: ExcelJS.DataValidation): void } }).dataValidations.add(`${colLetter}2:${colLetter}200001`, {
+    (sheet as unknown as { dataValidations: { add(range: string, v: ExcelJS.DataValidation): void } }).dataValidations.add(`${colLetter}2:${colLetter}${TEMPLATE_LIST_ROWS + 1}`, {
       type: 'list',
       allowBlank: !c.required,
       formulae: [`'选项'!$${letter}$1:$${letter}$${c.list.length}`],

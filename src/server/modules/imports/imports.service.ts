@@ -2,6 +2,7 @@ import type { PassThrough } from 'node:stream';
 import { and, asc, count, eq, gt, inArray, lt, ne, sql } from 'drizzle-orm';
 import type { ImportJob as ImportJobDto, ImportRowItem } from '../../../contracts/imports';
 import type { Page } from '../../../contracts/common';
+import type { Tx } from '../../../db/client';
 import { importJobs, importRows } from '../../../db/schema';
 import { DomainError } from '../../../domain/errors';
 import { isWithin } from '../../../domain/scope';
@@ -227,7 +228,7 @@ export async function importErrorWorkbook(ctx: AppContext, actor: AdminActor, id
 
 export interface CommitHooks {
   /** Test-only fault injection: called inside the transaction after each chunk of rows. */
-  afterChunk?: (written: number, total: number) => Promise<void>;
+  afterChunk?: (tx: Tx, written: number, total: number) => Promise<void>;
 }
 
 /**
@@ -270,7 +271,7 @@ async function writeImport(ctx: AppContext, actor: AdminActor, job: ImportJob, h
         await kind.commit(tx, ctx, job, chunk as { rowNo: number; data: unknown }[]);
         written += chunk.length;
         after = chunk[chunk.length - 1]!.rowNo;
-        await hooks.afterChunk?.(written, valid);
+        await hooks.afterChunk?.(tx, written, valid);
       }
       // The staged personal data goes with the commit; rows left out stay (until expiry) for their workbook.
       await tx.delete(importRows).where(and(eq(importRows.jobId, job.id), eq(importRows.hasError, false)));
