@@ -367,3 +367,18 @@ async function actorOf(client: Client, org: typeof tree.collegeA): Promise<Admin
     scope: { orgId: org.id, path: org.path, name: org.name, kind: org.kind, leadershipLevel: org.leadershipLevel, industryCategory: org.industryCategory },
   };
 }
+
+describe('member export follows the list (issue 2/7)', () => {
+  it('SEC-1/SEC-4 the export has the list’s filters and sort, masked and with formula-like cells neutralised', async () => {
+    const branch = await f.org(tree.collegeA, { name: '导出排序班团支部', kind: 'BRANCH' });
+    for (const name of ['排序乙', '=排序甲', '排序丙']) await f.member(branch, { name });
+    const url = `/api/members/export?orgId=${branch.id}&sort=-name`;
+    const res = await college.get(url);
+    expect(res.status).toBe(200);
+    const rows = await readWorkbook(res.raw.rawPayload);
+    const list = await college.get(`/api/members?orgId=${branch.id}&sort=-name`);
+    expect(rows.slice(1).map((r) => r[0]!.replace(/^'/, ''))).toEqual(list.body.items.map((m: { name: string }) => m.name));
+    expect(rows.slice(1).map((r) => r[0])).toContain("'=排序甲");
+    expect(rows[1]![1]).toMatch(/^\d{3}\*{14}[\dX]$/);
+  });
+});
