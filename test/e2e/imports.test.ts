@@ -155,7 +155,7 @@ describe('Excel import journey (issue 2/7)', () => {
     await page.waitForURL(/\/manage\/\d+/);
     await page.locator('.ant-tree').getByText(BRANCH, { exact: true }).click();
     await visible(page.getByRole('heading', { name: BRANCH }));
-    await page.getByRole('button', { name: '导入', exact: true }).click();
+    await page.getByRole('button', { name: /导入$/ }).first().click();
     const drawer = page.locator('.ant-drawer-open');
     await visible(drawer.getByText(`导入团员团干部 · ${BRANCH}`));
     await visible(drawer.getByText('点击或把 Excel 文件拖到这里'));
@@ -181,7 +181,7 @@ describe('Excel import journey (issue 2/7)', () => {
     expect(errBook.suggestedFilename()).toBe('本班团员-错误说明.xlsx');
 
     await drawer.getByRole('button', { name: '仅导入无误的行（2 行）' }).click();
-    await page.getByRole('button', { name: '导入', exact: true }).last().click();
+    await page.locator('.ant-popconfirm').getByRole('button', { name: /导\s*入/ }).click();
     await visible(drawer.getByText('已导入 2 行'));
     await screenshots(page, 'import-3-done', drawer.getByText('已导入 2 行'));
     await page.keyboard.press('Escape');
