@@ -1,6 +1,6 @@
 import { DownloadOutlined, InboxOutlined } from '@ant-design/icons';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Drawer, Popconfirm, Progress, Result, Space, Steps, Table, Tag, Typography, Upload } from 'antd';
+import { Alert, App, Button, Drawer, Pagination, Popconfirm, Progress, Result, Space, Steps, Table, Tag, Typography, Upload } from 'antd';
 import { useState } from 'react';
 import type { ImportJob, ImportRowItem } from '../../../../src/contracts/imports';
 import { api, download, errorMessage } from '../../api/client';
@@ -191,7 +191,26 @@ export function ImportDrawer({ kind, org, onClose }: { kind: 'MEMBERS' | 'CADRES
           />
         )}
 
-        {rows.data && rows.data.total > 0 && (
+        {rows.data && rows.data.total > 0 && mobile && (
+          // On a phone each row is a card: the reasons wrap instead of scrolling sideways.
+          <div>
+            {rows.data.items.map((r) => (
+              <div key={r.rowNo} style={{ borderBottom: '1px solid #f0f0f0', padding: '8px 0' }}>
+                <Typography.Text strong>
+                  第 {r.rowNo} 行 · {r.label ?? '（空）'}
+                </Typography.Text>
+                {r.problems.map((p, i) => (
+                  <div key={i}>
+                    <Tag color={p.severity === 'error' ? 'error' : 'warning'}>{p.column}</Tag>
+                    <Typography.Text type={p.severity === 'error' ? 'danger' : 'warning'}>{p.message}</Typography.Text>
+                  </div>
+                ))}
+              </div>
+            ))}
+            <Pagination simple size="small" current={page} pageSize={10} total={rows.data.total} onChange={setPage} style={{ marginTop: 8 }} showTotal={(t) => `${t} 行有问题`} />
+          </div>
+        )}
+        {rows.data && rows.data.total > 0 && !mobile && (
           <Table<ImportRowItem>
             rowKey="rowNo"
             size="small"
