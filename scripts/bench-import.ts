@@ -23,7 +23,7 @@ import { systemClock } from '../src/lib/clock';
 import { PiiCipher } from '../src/lib/pii';
 import { loadConfig } from '../src/server/config';
 import type { AdminActor, AppContext } from '../src/server/context';
-import { commitImport, getImport, uploadImport, waitForImport } from '../src/server/modules/imports/imports.service';
+import { commitImport, getImport, listImportRows, uploadImport, waitForImport } from '../src/server/modules/imports/imports.service';
 
 const ROWS = Number(process.env.ROWS ?? 100_000);
 const BRANCHES = 10;
@@ -111,7 +111,10 @@ async function main() {
     await waitForImport(job.id);
     const validated = await getImport(ctx, actor, job.id);
     const tValidate = (performance.now() - t) / 1000;
-    if (validated.status !== 'VALIDATED' || validated.errorRows > 0) throw new Error(`validation: ${JSON.stringify(validated)}`);
+    if (validated.status !== 'VALIDATED' || validated.errorRows > 0) {
+      const sample = await listImportRows(ctx, actor, job.id, { page: 1, pageSize: 3, errorsOnly: true });
+      throw new Error(`validation: ${JSON.stringify(validated)} ${JSON.stringify(sample.items)}`);
+    }
     t = performance.now();
     await commitImport(ctx, actor, job.id, { onlyValid: false });
     await waitForImport(job.id);

@@ -1,4 +1,4 @@
-import { createInflateRaw } from 'node:zlib';
+import { crc32, createInflateRaw, deflateRawSync, inflateRawSync } from 'node:zlib';
 
 /**
  * Checks an uploaded workbook BEFORE any spreadsheet library parses it (hostile files, issue 2/7):
@@ -117,4 +117,63 @@ export async function guardXlsx(buf: Buffer): Promise<void> {
     if (e.name.endsWith('/')) continue;
     await scanEntry(buf, e, budget, /^xl\/worksheets\/[^/]+\.xml$/.test(e.name));
   }
+}
+
+/**
+ * ExcelJS's streaming reader decodes each inflated chunk of XML on its own (exceljs 4.4
+ * lib/utils/parse-sax.js), so a Chinese character split across two chunks turns into U+FFFD — real
+ * data corruption at 100,000 rows. Before ExcelJS reads a workbook, its XML parts are rewritten with
+ * every non-ASCII character as a numeric character reference (&#27721;), which every XML parser
+ * decodes and no chunk boundary can split. Called after guardXlsx, so sizes are already bounded.
+ */
+export function asciiXlsx(buf: Buffer): Buffer {
+  const entries = zipEntries(buf);
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  for (const e of entries) {
+    const lh = e.localOffset;
+    const start = lh + 30 + buf.readUInt16LE(lh + 26) + buf.readUInt16LE(lh + 28);
+    const raw = buf.subarray(start, start + e.compressedSize);
+    let data = e.method === 8 ? inflateRawSync(raw) : Buffer.from(raw);
+    if (/\.(xml|rels)$/i.test(e.name)) {
+      const text = data.toString('utf8');
+      // eslint-disable-next-line no-control-regex -- everything outside ASCII
+      if (/[^\x00-\x7f]/.test(text)) data = Buffer.from(text.replace(/[^\x00-\x7f]/gu, (c) => `&#${c.codePointAt(0)};`), 'latin1');
+    }
+    const compressed = deflateRawSync(data, { level: 1 });
+    const name = Buffer.from(e.name, 'utf8');
+    const crc = crc32(data);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt16LE(0x0800, 6); // names are UTF-8
+    local.writeUInt16LE(8, 8);
+    local.writeUInt32LE(crc, 14);
+    local.writeUInt32LE(compressed.length, 18);
+    local.writeUInt32LE(data.length, 22);
+    local.writeUInt16LE(name.length, 26);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(20, 4);
+    central.writeUInt16LE(20, 6);
+    central.writeUInt16LE(0x0800, 8);
+    central.writeUInt16LE(8, 10);
+    central.writeUInt32LE(crc, 16);
+    central.writeUInt32LE(compressed.length, 20);
+    central.writeUInt32LE(data.length, 24);
+    central.writeUInt16LE(name.length, 28);
+    central.writeUInt32LE(offset, 42);
+    locals.push(local, name, compressed);
+    centrals.push(central, name);
+    offset += local.length + name.length + compressed.length;
+  }
+  const cd = Buffer.concat(centrals);
+  const eocd = Buffer.alloc(22);
+  eocd.writeUInt32LE(0x06054b50, 0);
+  eocd.writeUInt16LE(entries.length, 8);
+  eocd.writeUInt16LE(entries.length, 10);
+  eocd.writeUInt32LE(cd.length, 12);
+  eocd.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, cd, eocd]);
 }

@@ -3,6 +3,7 @@ import ExcelJS from 'exceljs';
 import type { Tx } from '../../../db/client';
 import type { importJobs } from '../../../db/schema';
 import { neutralizeCell } from '../../../lib/xlsx';
+import { asciiXlsx } from '../../../lib/xlsx-guard';
 import type { AppContext } from '../../context';
 
 /**
@@ -114,6 +115,7 @@ export async function readRows(
   onProgress: (fraction: number) => Promise<void>,
   batchSize = 1000,
 ): Promise<number> {
+  file = asciiXlsx(file);
   let consumed = 0;
   const chunk = 256 * 1024;
   const source = Readable.from(
@@ -182,7 +184,7 @@ export function errorWorkbook(
   const sheet = writer.addWorksheet(sheetName);
   void (async () => {
     try {
-      const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([file]), { worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore' });
+      const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([asciiXlsx(file)]), { worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore' });
       let width = 0;
       for await (const ws of reader) {
         for await (const row of ws) {
