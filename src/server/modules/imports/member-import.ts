@@ -1,6 +1,6 @@
-import { and, eq, inArray, isNull } from 'drizzle-orm';
-import type { Tx } from '../../../db/client';
-import { accounts, auditLog, members, memberships, orgs, persons } from '../../../db/schema';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { rows as rowsOf, type Tx } from '../../../db/client';
+import { members, orgs, persons } from '../../../db/schema';
 import { BRANCH_POSITIONS } from '../../../domain/cadres';
 import { chinaDate } from '../../../domain/dates';
 import {
@@ -367,72 +367,72 @@ async function checkSystemDuplicates(
   }
 }
 
-const CHUNK = 1000;
+const CHUNK = 2000;
 
-/** Writes the staged members in bulk (persons, members, memberships, accounts, cadre posts, audit rows). */
+/** A column of values as ONE array parameter (drizzle would otherwise spread a JS array into a list). */
+const arr = (values: unknown[], type: string) => sql`${sql.param(values)}::${sql.raw(type)}[]`;
+
+/**
+ * Writes the staged members in bulk — persons, members, memberships, accounts, branch cadre posts and
+ * one audit row per member — with INSERT … SELECT FROM unnest(arrays): a handful of statements per
+ * 2,000 rows, each with a few array parameters instead of tens of thousands of scalar ones.
+ */
 async function commitMembers(tx: Tx, ctx: AppContext, job: ImportJob, rows: { rowNo: number; data: MemberStaged }[]): Promise<void> {
   const now = ctx.clock.now();
+  const nowIso = now.toISOString();
   const today = chinaDate(now);
   for (let i = 0; i < rows.length; i += CHUNK) {
-    const chunk = rows.slice(i, i + CHUNK).map((r) => r.data);
+    const part = rows.slice(i, i + CHUNK);
+    const chunk = part.map((r) => r.data);
     const fresh = chunk.filter((d) => d.personId === null);
     if (fresh.length > 0) {
-      const inserted = await tx
-        .insert(persons)
-        .values(
-          fresh.map((d) => ({
-            name: d.name,
-            idNumberEnc: Buffer.from(d.idEnc, 'base64'),
-            idNumberIdx: Buffer.from(d.idIdx, 'base64'),
-            idNumberMasked: d.idMasked,
-            gender: d.gender,
-            birthDate: d.birthDate,
-            phoneEnc: d.phoneEnc ? Buffer.from(d.phoneEnc, 'base64') : null,
-            phoneIdx: d.phoneIdx ? Buffer.from(d.phoneIdx, 'base64') : null,
-            phoneMasked: d.phoneMasked,
-            email: d.email,
-            createdAt: now,
-            updatedAt: now,
-          })),
-        )
-        .returning({ id: persons.id });
-      fresh.forEach((d, j) => (d.personId = inserted[j]!.id));
+      const inserted = await rowsOf<{ id: number; idx: string }>(
+        tx,
+        sql`INSERT INTO persons (name, id_number_enc, id_number_idx, id_number_masked, gender, birth_date, phone_enc, phone_idx, phone_masked, email, created_at, updated_at)
+            SELECT n, decode(ie, 'base64'), decode(ii, 'base64'), im, g::gender, b::date, decode(pe, 'base64'), decode(pi, 'base64'), pm, em, ${nowIso}::timestamptz, ${nowIso}::timestamptz
+            FROM unnest(${arr(fresh.map((d) => d.name), 'text')}, ${arr(fresh.map((d) => d.idEnc), 'text')}, ${arr(fresh.map((d) => d.idIdx), 'text')},
+                        ${arr(fresh.map((d) => d.idMasked), 'text')}, ${arr(fresh.map((d) => d.gender), 'text')}, ${arr(fresh.map((d) => d.birthDate), 'text')},
+                        ${arr(fresh.map((d) => d.phoneEnc), 'text')}, ${arr(fresh.map((d) => d.phoneIdx), 'text')}, ${arr(fresh.map((d) => d.phoneMasked), 'text')},
+                        ${arr(fresh.map((d) => d.email), 'text')}) AS t(n, ie, ii, im, g, b, pe, pi, pm, em)
+            RETURNING id, encode(id_number_idx, 'base64') AS idx`,
+      );
+      const byIdx = new Map(inserted.map((r) => [r.idx.replace(/\n/g, ''), r.id]));
+      for (const d of fresh) d.personId = byIdx.get(d.idIdx)!;
     }
-    const inserted = await tx
-      .insert(members)
-      .values(
-        chunk.map((d) => ({
-          personId: d.personId!,
-          branchId: d.branchId,
-          orgPath: d.branchPath,
-          ...d.record,
-          ...derivedFacts({ ...d.record, birthDate: d.birthDate, hasPhone: d.phoneIdx !== null }),
-          createdAt: now,
-          updatedAt: now,
-        })),
-      )
-      .returning({ id: members.id });
-    await tx.insert(memberships).values(chunk.map((d, j) => ({ memberId: inserted[j]!.id, branchId: d.branchId, startedAt: now, startReason: 'ENTRY' as const })));
-    await tx
-      .insert(accounts)
-      .values(chunk.map((d) => ({ personId: d.personId!, issuedAt: now, mustChangePassword: true })))
-      .onConflictDoNothing();
+    const facts = chunk.map((d) => derivedFacts({ ...d.record, birthDate: d.birthDate, hasPhone: d.phoneIdx !== null }));
+    const col = <K extends keyof MemberStaged['record']>(k: K) => chunk.map((d) => d.record[k]);
+    const inserted = await rowsOf<{ id: number; personId: number }>(
+      tx,
+      sql`INSERT INTO members (person_id, branch_id, org_path, ethnicity, political_status, joined_league_at, admitted_at, development_number, identity_evidence,
+                               identity_status, identity_issues, is_cadre, league_position, education, highest_education, occupation, work_unit, hukou_address,
+                               residence_address, profile_complete, created_at, updated_at)
+          SELECT p, br, op, eth, ps::political_status, j, ad::date, dev, ev::identity_evidence, ist::identity_status, iss::jsonb, cad, lp, ed, hed, occ, wu, hk, ra, pc, ${nowIso}::timestamptz, ${nowIso}::timestamptz
+          FROM unnest(${arr(chunk.map((d) => d.personId), 'int')}, ${arr(chunk.map((d) => d.branchId), 'int')}, ${arr(chunk.map((d) => d.branchPath), 'text')},
+                      ${arr(col('ethnicity'), 'text')}, ${arr(col('politicalStatus'), 'text')}, ${arr(col('joinedLeagueAt'), 'text')}, ${arr(col('admittedAt'), 'text')},
+                      ${arr(col('developmentNumber'), 'text')}, ${arr(col('identityEvidence'), 'text')}, ${arr(facts.map((f) => f.identityStatus), 'text')},
+                      ${arr(facts.map((f) => JSON.stringify(f.identityIssues)), 'text')}, ${arr(col('isCadre'), 'bool')}, ${arr(col('leaguePosition'), 'text')},
+                      ${arr(col('education'), 'text')}, ${arr(col('highestEducation'), 'text')}, ${arr(col('occupation'), 'text')}, ${arr(col('workUnit'), 'text')},
+                      ${arr(col('hukouAddress'), 'text')}, ${arr(col('residenceAddress'), 'text')}, ${arr(facts.map((f) => f.profileComplete), 'bool')})
+               AS t(p, br, op, eth, ps, j, ad, dev, ev, ist, iss, cad, lp, ed, hed, occ, wu, hk, ra, pc)
+          RETURNING id, person_id AS "personId"`,
+    );
+    const memberOf = new Map(inserted.map((r) => [r.personId, r.id]));
+    const memberIds = chunk.map((d) => memberOf.get(d.personId!)!);
+    await tx.execute(
+      sql`INSERT INTO memberships (member_id, branch_id, started_at, start_reason)
+          SELECT m, b, ${nowIso}::timestamptz, 'ENTRY' FROM unnest(${arr(memberIds, 'int')}, ${arr(chunk.map((d) => d.branchId), 'int')}) AS t(m, b)`,
+    );
+    await tx.execute(
+      sql`INSERT INTO accounts (person_id, issued_at, must_change_password)
+          SELECT p, ${nowIso}::timestamptz, true FROM unnest(${arr(chunk.map((d) => d.personId), 'int')}) AS t(p) ON CONFLICT DO NOTHING`,
+    );
     for (const d of chunk) if (d.record.isCadre) await syncBranchCadre(tx, d.personId!, d.branchId, d.record.leaguePosition, today);
-    await tx.insert(auditLog).values(
-      chunk.map((d, j) => ({
-        at: now,
-        actorPersonId: job.actorPersonId,
-        actorName: job.actorName,
-        actingOrgId: job.actingOrgId,
-        action: 'MEMBER_CREATE',
-        objectType: 'member',
-        objectId: String(inserted[j]!.id),
-        objectLabel: `${d.name}（${d.idMasked}）`,
-        orgPath: d.branchPath,
-        changes: { branchId: { before: null, after: d.branchId }, importJob: { before: null, after: job.id } },
-        result: 'OK' as const,
-        reason: `Excel 导入（第${rows[i + j]!.rowNo}行）`,
-      })),
+    await tx.execute(
+      sql`INSERT INTO audit_log (at, actor_person_id, actor_name, acting_org_id, action, object_type, object_id, object_label, org_path, changes, result, reason)
+          SELECT ${nowIso}::timestamptz, ${job.actorPersonId}, ${job.actorName}, ${job.actingOrgId}, 'MEMBER_CREATE', 'member', o, l, op, c::jsonb, 'OK', r
+          FROM unnest(${arr(memberIds.map(String), 'text')}, ${arr(chunk.map((d) => `${d.name}（${d.idMasked}）`), 'text')}, ${arr(chunk.map((d) => d.branchPath), 'text')},
+                      ${arr(chunk.map((d) => JSON.stringify({ branchId: { before: null, after: d.branchId }, importJob: { before: null, after: job.id } })), 'text')},
+                      ${arr(part.map((r) => `Excel 导入（第${r.rowNo}行）`), 'text')}) AS t(o, l, op, c, r)`,
     );
   }
 }
