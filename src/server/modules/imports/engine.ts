@@ -1,4 +1,5 @@
 import { PassThrough, Readable } from 'node:stream';
+import { sql } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
 import type { Tx } from '../../../db/client';
 import type { importJobs } from '../../../db/schema';
@@ -64,6 +65,9 @@ export interface ImportKind<T = unknown, P = unknown> {
 }
 
 export class ImportFileError extends Error {}
+
+/** A column of values as ONE array parameter, for INSERT … SELECT FROM unnest (drizzle would spread a JS array). */
+export const arr = (values: unknown[], type: string) => sql`${sql.param(values)}::${sql.raw(type)}[]`;
 
 export const MAX_IMPORT_ROWS = 200_000;
 

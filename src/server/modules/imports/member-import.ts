@@ -24,7 +24,7 @@ import type { AppContext } from '../../context';
 import { syncBranchCadre } from '../cadres/cadres.repo';
 import { derivedFacts } from '../members/members.service';
 import { inSubtree } from '../orgs/orgs.repo';
-import type { ImportColumn, ImportJob, ImportKind, RawRow, RowProblem, StagedRow } from './engine';
+import { arr, type ImportColumn, type ImportJob, type ImportKind, type RawRow, type RowProblem, type StagedRow } from './engine';
 
 /** Short labels in the template, as the original 智慧团建 template spells them. */
 const EVIDENCE_LABELS: Record<IdentityEvidence, string> = {
@@ -369,8 +369,6 @@ async function checkSystemDuplicates(
 
 const CHUNK = 2000;
 
-/** A column of values as ONE array parameter (drizzle would otherwise spread a JS array into a list). */
-const arr = (values: unknown[], type: string) => sql`${sql.param(values)}::${sql.raw(type)}[]`;
 
 /**
  * Writes the staged members in bulk — persons, members, memberships, accounts, branch cadre posts and
