@@ -1,4 +1,8 @@
-import { crc32, createInflateRaw, deflateRawSync, inflateRawSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { crc32, createInflateRaw, deflateRaw, inflateRaw } from 'node:zlib';
+
+const inflateRawAsync = promisify(inflateRaw);
+const deflateRawAsync = promisify(deflateRaw) as (buf: Buffer, opts: { level: number }) => Promise<Buffer>;
 
 /**
  * Checks an uploaded workbook BEFORE any spreadsheet library parses it (hostile files, issue 2/7):
@@ -126,7 +130,7 @@ export async function guardXlsx(buf: Buffer): Promise<void> {
  * every non-ASCII character as a numeric character reference (&#27721;), which every XML parser
  * decodes and no chunk boundary can split. Called after guardXlsx, so sizes are already bounded.
  */
-export function asciiXlsx(buf: Buffer): Buffer {
+export async function asciiXlsx(buf: Buffer): Promise<Buffer> {
   const entries = zipEntries(buf);
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
@@ -135,13 +139,14 @@ export function asciiXlsx(buf: Buffer): Buffer {
     const lh = e.localOffset;
     const start = lh + 30 + buf.readUInt16LE(lh + 26) + buf.readUInt16LE(lh + 28);
     const raw = buf.subarray(start, start + e.compressedSize);
-    let data = e.method === 8 ? inflateRawSync(raw) : Buffer.from(raw);
+    // zlib's async calls run on the thread pool: the server keeps answering while a big file is rewritten.
+    let data = e.method === 8 ? await inflateRawAsync(raw) : Buffer.from(raw);
     if (/\.(xml|rels)$/i.test(e.name)) {
       const text = data.toString('utf8');
       // eslint-disable-next-line no-control-regex -- everything outside ASCII
       if (/[^\x00-\x7f]/.test(text)) data = Buffer.from(text.replace(/[^\x00-\x7f]/gu, (c) => `&#${c.codePointAt(0)};`), 'latin1');
     }
-    const compressed = deflateRawSync(data, { level: 1 });
+    const compressed = await deflateRawAsync(data, { level: 1 });
     const name = Buffer.from(e.name, 'utf8');
     const crc = crc32(data);
     const local = Buffer.alloc(30);

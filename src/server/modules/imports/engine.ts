@@ -119,7 +119,7 @@ export async function readRows(
   onProgress: (fraction: number) => Promise<void>,
   batchSize = 1000,
 ): Promise<number> {
-  file = asciiXlsx(file);
+  file = await asciiXlsx(file);
   let consumed = 0;
   const chunk = 256 * 1024;
   const source = Readable.from(
@@ -188,7 +188,7 @@ export function errorWorkbook(
   const sheet = writer.addWorksheet(sheetName);
   void (async () => {
     try {
-      const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([asciiXlsx(file)]), { worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore' });
+      const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([await asciiXlsx(file)]), { worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore' });
       let width = 0;
       for await (const ws of reader) {
         for await (const row of ws) {
