@@ -81,6 +81,9 @@ describe('Excel import of members (issue 2/7)', () => {
     expect(await membersWithName('模板甲')).toEqual([expect.objectContaining({ branchId: tree.branchA1.id })]);
     const list = await branchAdmin.as(tree.branchA1.id).get(`/api/members?name=模板乙`);
     expect(list.body.items[0]).toMatchObject({ isCadre: true, leaguePosition: '组织委员', identityStatus: 'VERIFIED' });
+    // ADM-1/CAD-1: the branch cadre post is kept in step with the record, as for a single entry
+    const posts = await branchAdmin.as(tree.branchA1.id).get(`/api/cadres?orgId=${tree.branchA1.id}`);
+    expect(posts.body.items.map((c: { name: string; position: string }) => `${c.name}:${c.position}`)).toContain('模板乙:组织委员');
     const audit = await t.ctx.db.select().from(auditLog).where(inArray(auditLog.action, ['IMPORT_UPLOAD', 'IMPORT_COMMIT']));
     expect(audit.map((r) => r.action)).toEqual(['IMPORT_UPLOAD', 'IMPORT_COMMIT']);
     // Staged personal data and the file are gone after a full commit.

@@ -21,7 +21,6 @@ import { checkMemberEntry, type EntryField } from '../../../domain/member-entry'
 import { isValidPhone } from '../../../domain/members';
 import { isWithin } from '../../../domain/scope';
 import type { AppContext } from '../../context';
-import { syncBranchCadre } from '../cadres/cadres.repo';
 import { derivedFacts } from '../members/members.service';
 import { inSubtree } from '../orgs/orgs.repo';
 import { arr, type ImportColumn, type ImportJob, type ImportKind, type RawRow, type RowProblem, type StagedRow } from './engine';
@@ -424,7 +423,16 @@ async function commitMembers(tx: Tx, ctx: AppContext, job: ImportJob, rows: { ro
       sql`INSERT INTO accounts (person_id, issued_at, must_change_password)
           SELECT p, ${nowIso}::timestamptz, true FROM unnest(${arr(chunk.map((d) => d.personId), 'int')}) AS t(p) ON CONFLICT DO NOTHING`,
     );
-    for (const d of chunk) if (d.record.isCadre) await syncBranchCadre(tx, d.personId!, d.branchId, d.record.leaguePosition, today);
+    // The branch cadre post kept in step with the record (as syncBranchCadre does for one member): a new
+    // member of the branch holds no post there yet, so the posts are inserted in bulk.
+    const cadres = chunk.filter((d) => d.record.isCadre);
+    if (cadres.length > 0) {
+      await tx.execute(
+        sql`INSERT INTO cadre_positions (person_id, org_id, position, started_at)
+            SELECT p, o, pos, ${today}::date FROM unnest(${arr(cadres.map((d) => d.personId), 'int')}, ${arr(cadres.map((d) => d.branchId), 'int')},
+                                                  ${arr(cadres.map((d) => d.record.leaguePosition), 'text')}) AS t(p, o, pos)`,
+      );
+    }
     await tx.execute(
       sql`INSERT INTO audit_log (at, actor_person_id, actor_name, acting_org_id, action, object_type, object_id, object_label, org_path, changes, result, reason)
           SELECT ${nowIso}::timestamptz, ${job.actorPersonId}, ${job.actorName}, ${job.actingOrgId}, 'MEMBER_CREATE', 'member', o, l, op, c::jsonb, 'OK', r
