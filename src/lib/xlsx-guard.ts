@@ -1,8 +1,7 @@
-import { promisify } from 'node:util';
-import { crc32, createInflateRaw, deflateRaw, inflateRaw } from 'node:zlib';
-
-const inflateRawAsync = promisify(inflateRaw);
-const deflateRawAsync = promisify(deflateRaw) as (buf: Buffer, opts: { level: number }) => Promise<Buffer>;
+import { StringDecoder } from 'node:string_decoder';
+import { PassThrough, Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { crc32, createDeflateRaw, createInflateRaw } from 'node:zlib';
 
 /**
  * Checks an uploaded workbook BEFORE any spreadsheet library parses it (hostile files, issue 2/7):
@@ -139,16 +138,8 @@ export async function asciiXlsx(buf: Buffer): Promise<Buffer> {
     const lh = e.localOffset;
     const start = lh + 30 + buf.readUInt16LE(lh + 26) + buf.readUInt16LE(lh + 28);
     const raw = buf.subarray(start, start + e.compressedSize);
-    // zlib's async calls run on the thread pool: the server keeps answering while a big file is rewritten.
-    let data = e.method === 8 ? await inflateRawAsync(raw) : Buffer.from(raw);
-    if (/\.(xml|rels)$/i.test(e.name)) {
-      const text = data.toString('utf8');
-      // eslint-disable-next-line no-control-regex -- everything outside ASCII
-      if (/[^\x00-\x7f]/.test(text)) data = Buffer.from(text.replace(/[^\x00-\x7f]/gu, (c) => `&#${c.codePointAt(0)};`), 'latin1');
-    }
-    const compressed = await deflateRawAsync(data, { level: 1 });
+    const { compressed, crc, size } = await rewriteEntry(raw, e.method === 8, /\.(xml|rels)$/i.test(e.name));
     const name = Buffer.from(e.name, 'utf8');
-    const crc = crc32(data);
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
     local.writeUInt16LE(20, 4);
@@ -156,7 +147,7 @@ export async function asciiXlsx(buf: Buffer): Promise<Buffer> {
     local.writeUInt16LE(8, 8);
     local.writeUInt32LE(crc, 14);
     local.writeUInt32LE(compressed.length, 18);
-    local.writeUInt32LE(data.length, 22);
+    local.writeUInt32LE(size, 22);
     local.writeUInt16LE(name.length, 26);
     const central = Buffer.alloc(46);
     central.writeUInt32LE(0x02014b50, 0);
@@ -166,7 +157,7 @@ export async function asciiXlsx(buf: Buffer): Promise<Buffer> {
     central.writeUInt16LE(8, 10);
     central.writeUInt32LE(crc, 16);
     central.writeUInt32LE(compressed.length, 20);
-    central.writeUInt32LE(data.length, 24);
+    central.writeUInt32LE(size, 24);
     central.writeUInt16LE(name.length, 28);
     central.writeUInt32LE(offset, 42);
     locals.push(local, name, compressed);
@@ -181,4 +172,34 @@ export async function asciiXlsx(buf: Buffer): Promise<Buffer> {
   eocd.writeUInt32LE(cd.length, 12);
   eocd.writeUInt32LE(offset, 16);
   return Buffer.concat([...locals, cd, eocd]);
+}
+
+/**
+ * One zip entry through inflate → (XML: UTF-8 decoded across chunk boundaries, non-ASCII escaped) →
+ * deflate, as streams: memory stays near the compressed size, and zlib works on the thread pool.
+ */
+async function rewriteEntry(raw: Buffer, deflated: boolean, xml: boolean): Promise<{ compressed: Buffer; crc: number; size: number }> {
+  let crc = 0;
+  let size = 0;
+  const decoder = new StringDecoder('utf8');
+  // eslint-disable-next-line no-control-regex -- everything outside ASCII
+  const escape = (text: string) => Buffer.from(text.replace(/[^\x00-\x7f]/gu, (c) => `&#${c.codePointAt(0)};`), 'latin1');
+  const count = (buf: Buffer) => {
+    crc = crc32(buf, crc);
+    size += buf.length;
+    return buf;
+  };
+  const rewrite = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      done(null, count(xml ? escape(decoder.write(chunk)) : chunk));
+    },
+    flush(done) {
+      done(null, xml ? count(escape(decoder.end())) : undefined);
+    },
+  });
+  const out: Buffer[] = [];
+  const sink = new PassThrough();
+  sink.on('data', (c: Buffer) => out.push(c));
+  await pipeline(Readable.from([raw]), deflated ? createInflateRaw() : new PassThrough(), rewrite, createDeflateRaw({ level: 1 }), sink);
+  return { compressed: Buffer.concat(out), crc, size };
 }
