@@ -1,7 +1,7 @@
 import { DownloadOutlined, InboxOutlined } from '@ant-design/icons';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Drawer, Pagination, Popconfirm, Progress, Result, Space, Steps, Table, Tag, Typography, Upload } from 'antd';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { ImportJob, ImportRowItem } from '../../../../src/contracts/imports';
 import { api, download, errorMessage } from '../../api/client';
 import type { Org, Page } from '../../api/types';
@@ -45,10 +45,11 @@ export function ImportDrawer({ kind, org, onClose }: { kind: 'MEMBERS' | 'CADRES
     queryFn: () => api.get<Page<ImportRowItem>>(`/api/imports/${jobId}/rows`, { orgId: actingOrgId, query: { page, pageSize: 10, errorsOnly: j?.status === 'COMMITTED' ? true : undefined } }),
   });
 
-  const wasCommitted = j?.status === 'COMMITTED';
-  if (wasCommitted) {
-    void queryClient.invalidateQueries({ queryKey: [kind === 'MEMBERS' ? 'members' : 'cadres'] });
-  }
+  const committed = j?.status === 'COMMITTED';
+  // Once, when the rows are in: the lists behind the drawer show them.
+  useEffect(() => {
+    if (committed) void queryClient.invalidateQueries({ queryKey: [kind === 'MEMBERS' ? 'members' : 'cadres'] });
+  }, [committed, kind, queryClient]);
 
   const upload = async (file: File) => {
     if (file.size > MAX_BYTES) {
