@@ -89,7 +89,7 @@ export function ImportDrawer({ kind, org, onClose }: { kind: 'MEMBERS' | 'CADRES
   const step = !j ? 0 : j.status === 'READING' ? 1 : j.status === 'COMMITTED' ? 3 : 2;
 
   return (
-    <Drawer open title={`${multi ? titles.multi : titles.drawer} · ${org.name}`} size={mobile ? '100%' : 960} placement={mobile ? 'bottom' : 'right'} height={mobile ? '100%' : undefined} onClose={onClose} destroyOnHidden>
+    <Drawer open title={`${multi ? titles.multi : titles.drawer} · ${org.name}`} size={mobile ? '100%' : 960} placement="right" onClose={onClose} destroyOnHidden>
       {!mobile && (
         <Steps size="small" current={step} style={{ marginBottom: 20 }} items={[{ title: '上传文件' }, { title: '读取校验' }, { title: '确认导入' }, { title: '完成' }]} />
       )}
