@@ -241,6 +241,19 @@ describe('Excel import of members (issue 2/7)', () => {
     expect(items).toEqual([expect.objectContaining({ rowNo: 3, problems: [expect.objectContaining({ column: '所在团支部', message: `“${tree.branchA2.name}”不是当前导入的团支部（${tree.branchA1.name}）` })] })]);
   });
 
+  it('MEM-4 a row admitted more than a month ago imports with a late-entry warning, shown and kept', async () => {
+    const file = await workbook([...MEMBER_HEADERS, '支部大会通过日期'], [[...row({ name: '超期甲' }), '2025-12-01'], [...row({ name: '按时乙' }), '2026-02-20']]);
+    const job = await uploadAndValidate(branchAdmin.as(tree.branchA1.id), file, { orgId: tree.branchA1.id });
+    expect(job).toMatchObject({ totalRows: 2, errorRows: 0, warningRows: 1, can: { commit: true } });
+    const items = await problems(branchAdmin.as(tree.branchA1.id), job.id);
+    expect(items).toEqual([
+      expect.objectContaining({ rowNo: 2, hasError: false, problems: [expect.objectContaining({ column: '支部大会通过日期', severity: 'warning', message: expect.stringContaining('将列入超期录入名单') })] }),
+    ]);
+    expect((await commit(branchAdmin.as(tree.branchA1.id), job.id)).body.committedRows).toBe(2);
+    const [m] = await membersWithName('超期甲');
+    expect((await branchAdmin.as(tree.branchA1.id).get(`/api/members/${m!.id}`)).body.lateEntry).toBe(true);
+  });
+
   it('names with HTML are kept and returned as text', async () => {
     const name = '<img src=x onerror=alert(1)>';
     const job = await uploadAndValidate(branchAdmin.as(tree.branchA1.id), await workbook(MEMBER_HEADERS, [row({ name, id: 'x' })]), { orgId: tree.branchA1.id });
