@@ -58,6 +58,9 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     });
     // A dropped connection must not crash the process; the next query reconnects.
     pool.on('error', () => undefined);
+    // …also while checked out: a backend killed mid-transaction (an aborted import) fails that
+    // transaction's queries, and the client's own 'error' event must not become an uncaught one.
+    pool.on('connect', (client) => client.on('error', () => undefined));
     const db = drizzlePg(pool, { schema }) as unknown as Db;
     if (!opts.replicaUrl) return { db, readDb: db, kind: 'postgres', pool, close: () => pool.end() };
     const replica = new pg.Pool({ connectionString: opts.replicaUrl, max: opts.poolMax ?? 10, statement_timeout: opts.statementTimeoutMs ?? 15_000, options: '-c jit=off' });

@@ -107,6 +107,15 @@ const catalog = {
   GRAD_6_NOT_MARKED: ['CONFLICT', '该团员没有延迟毕业团员或教师标记'],
   GRAD_8_NOT_CAMPAIGN_BRANCH: ['RULE', '只能批量删除已清空的毕业生团组织和学社衔接期间的临时团支部'],
   GRAD_6_ACTOR: ['FORBIDDEN', '只有学校领域团委、团工委、团总支（或只有团支部的学校其直属上级）的管理员可以标记'],
+  // Excel import and export (issue 2/7)
+  IMPORT_NOT_XLSX: ['INVALID', '文件不是 Excel（.xlsx）工作簿，请使用导入模板另存为 .xlsx 后上传'],
+  IMPORT_TOO_LARGE: ['PAYLOAD_TOO_LARGE', '文件超过 20 MB，请拆分后分批导入'],
+  IMPORT_ZIP_BOMB: ['INVALID', '文件解压后过大（疑似压缩炸弹），已拒绝'],
+  IMPORT_FORMULA: ['INVALID', '工作簿含有公式，请复制后“选择性粘贴为数值”再上传'],
+  IMPORT_WRONG_ORG: ['RULE', '团员只能导入到团支部，或由团委导入到下级团支部；团干部只能导入到团委、团工委、团总支'],
+  IMPORT_NOT_READY: ['CONFLICT', '该导入尚未校验完成、已导入或已过期'],
+  IMPORT_HAS_ERRORS: ['RULE', '文件中还有错误，请修改后重新上传，或选择“仅导入无误的行”'],
+  IMPORT_NOTHING_VALID: ['RULE', '没有无误的行可以导入'],
 } as const satisfies Record<string, readonly [ErrorKind, string]>;
 
 export type ErrorCode = keyof typeof catalog;

@@ -3,6 +3,7 @@ import type { AppContext } from '../server/context';
 import { withJobLock } from './lock';
 import { purgeExpiredSessions } from './purge-sessions';
 import { convertGraduatingBranches } from '../server/modules/graduation/graduation.service';
+import { purgeImports } from './purge-imports';
 
 /**
  * Timers are data, not setTimeouts per item: each job is an idempotent sweep over rows whose due time
@@ -19,6 +20,7 @@ export const JOBS: Job[] = [
   { name: 'purge-sessions', lockKey: 7_240_101, intervalMs: 15 * 60_000, run: purgeExpiredSessions },
   // GRAD-5: hourly, so the conversion happens early on the conversion day and a restarted server catches up.
   { name: 'graduation-conversion', lockKey: 7_240_102, intervalMs: 60 * 60_000, run: async (ctx) => void (await convertGraduatingBranches(ctx)) },
+  { name: 'purge-imports', lockKey: 7_240_103, intervalMs: 10 * 60_000, run: purgeImports },
 ];
 
 export function startScheduler(ctx: AppContext, log: FastifyBaseLogger, jobs: Job[] = JOBS): { stop(): void } {

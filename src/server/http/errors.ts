@@ -113,7 +113,7 @@ export function installErrorHandler(app: FastifyInstance, ctx: AppContext): void
       request.log.error({ err, issues: err.cause.issues }, 'response does not match its schema');
       return sendError(reply, 'INTERNAL');
     }
-    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || err.statusCode === 413) return sendError(reply, 'PAYLOAD_TOO_LARGE');
+    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || err.statusCode === 413) return sendError(reply, request.url.startsWith('/api/imports') ? 'IMPORT_TOO_LARGE' : 'PAYLOAD_TOO_LARGE');
     if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || err.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
       return sendError(reply, 'BAD_REQUEST', '请求体不是有效的 JSON');
     }

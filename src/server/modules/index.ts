@@ -5,6 +5,7 @@ import { registerAuditRoutes } from './audit/audit.routes';
 import { registerAuthRoutes } from './auth/auth.routes';
 import { registerCadreRoutes } from './cadres/cadres.routes';
 import { registerGraduationRoutes } from './graduation/graduation.routes';
+import { registerImportRoutes } from './imports/imports.routes';
 import { registerMeRoutes } from './me/me.routes';
 import { registerMemberRoutes } from './members/members.routes';
 import { registerOrgRoutes } from './orgs/orgs.routes';
@@ -23,4 +24,5 @@ export const ROUTE_MODULES: ((app: ZApp, ctx: AppContext) => void)[] = [
   registerMeRoutes,
   registerAuditRoutes,
   registerGraduationRoutes,
+  registerImportRoutes,
 ];

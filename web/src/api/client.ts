@@ -52,6 +52,8 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** Login and the session probe handle 401 themselves. */
   skipAuthHandling?: boolean;
+  /** A file sent as the request body itself (Excel imports). */
+  file?: Blob;
 }
 
 export function queryString(query: Query | undefined): string {
@@ -79,8 +81,11 @@ async function send(method: string, path: string, opts: RequestOptions = {}): Pr
   const headers: Record<string, string> = { accept: 'application/json' };
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
   if (opts.orgId !== undefined) headers['x-org-id'] = String(opts.orgId);
-  let body: string | undefined;
-  if (method === 'POST' || method === 'PATCH') {
+  let body: string | Blob | undefined;
+  if (opts.file) {
+    headers['content-type'] = 'application/octet-stream';
+    body = opts.file;
+  } else if (method === 'POST' || method === 'PATCH') {
     // Fastify refuses an empty JSON body, so bodiless actions send {}.
     headers['content-type'] = 'application/json';
     body = JSON.stringify(opts.body ?? {});
@@ -109,6 +114,7 @@ export const api = {
   post: <T>(path: string, body?: unknown, opts?: RequestOptions) => json<T>('POST', path, { ...opts, body }),
   patch: <T>(path: string, body: unknown, opts?: RequestOptions) => json<T>('PATCH', path, { ...opts, body }),
   delete: <T>(path: string, opts?: RequestOptions) => json<T>('DELETE', path, opts),
+  upload: <T>(path: string, file: Blob, opts?: RequestOptions) => json<T>('POST', path, { ...opts, file }),
 };
 
 function filenameOf(disposition: string | null, fallback: string): string {

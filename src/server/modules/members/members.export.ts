@@ -30,7 +30,7 @@ const COLUMNS = [
 ];
 
 /**
- * Exports the member list exactly as filtered on screen, scoped like the list (SEC-1) and masked
+ * Exports the member list exactly as filtered and sorted on screen, scoped like the list (SEC-1) and masked
  * (SEC-4). Rows stream in keyset batches; the export itself is audited with its filters.
  */
 export async function exportMembers(ctx: AppContext, actor: AdminActor, q: ListMembersQuery, onError: (err: unknown) => void): Promise<PassThrough> {
@@ -47,7 +47,7 @@ export async function exportMembers(ctx: AppContext, actor: AdminActor, q: ListM
   });
   async function* rows() {
     if (!filter) return;
-    for await (const batch of memberBatches(ctx.database.readDb, filter)) {
+    for await (const batch of memberBatches(ctx.database.readDb, filter, q.sort)) {
       yield batch.map((m) => [
         m.name,
         m.idNumber,

@@ -159,8 +159,21 @@ export async function listMembers(ex: Executor, f: MemberFilter, sort: ListMembe
   return { items, total: Math.max(estimate, exactCountLimit + 1), totalIsEstimate: true };
 }
 
-/** Keyset batches in branch order, for exports of any size with bounded memory. */
-export async function* memberBatches(ex: Executor, f: MemberFilter, batchSize = 1000) {
+/**
+ * Batches for exports of any size with bounded memory, in the list's order: keyset batches in branch
+ * order (the default), otherwise the list's sort with the id as tie-breaker, page by page.
+ */
+export async function* memberBatches(ex: Executor, f: MemberFilter, sort: ListMembersQuery['sort'] = 'branch', batchSize = 1000) {
+  if (sort !== 'branch') {
+    for (let offset = 0; ; offset += batchSize) {
+      const batch = await selectMembers(ex, memberWhere(f))
+        .orderBy(...SORTS[sort])
+        .limit(batchSize)
+        .offset(offset);
+      if (batch.length > 0) yield batch;
+      if (batch.length < batchSize) return;
+    }
+  }
   let after: { path: string; id: number } | null = null;
   for (;;) {
     const where: SQL = after

@@ -9,14 +9,13 @@ import type {
 } from '../../../contracts/members';
 import type { Tx } from '../../../db/client';
 import { accounts, cadrePositions, members, memberships, orgs, persons } from '../../../db/schema';
-import { BRANCH_POSITIONS } from '../../../domain/cadres';
 import { chinaDate } from '../../../domain/dates';
-import { DomainError, assertRule } from '../../../domain/errors';
+import { DomainError, assertRule, type ErrorCode } from '../../../domain/errors';
+import { branchPhoneErrors, branchPostErrors, memberRecordErrors, type EntryProblem } from '../../../domain/member-entry';
 import { normalizeIdNumber } from '../../../domain/id-number';
 import { maskIdNumber } from '../../../domain/masking';
 import {
   assessIdentity,
-  checkCadreFields,
   checkJoinedLeagueAt,
   isDueToLeave,
   memberPermissions,
@@ -32,7 +31,7 @@ import { syncBranchCadre } from '../cadres/cadres.repo';
 import { revokeSessionsOf } from '../auth/session-store';
 import { findOrg, findOrgInScope } from '../orgs/orgs.repo';
 import { lockOrgInScope, orgInScopeOr404 } from '../orgs/orgs.service';
-import { ensureAccount, findOrCreatePerson, findPersonByIdNumber, personConflict, phoneColumns, validIdNumberOrThrow } from '../people/persons';
+import { ensureAccount, findOrCreatePerson, findPersonByIdNumber, personConflict, phoneColumns } from '../people/persons';
 import {
   findMemberById,
   findMemberInScope,
@@ -174,10 +173,15 @@ async function branchInScope(ctx: AppContext, actor: AdminActor, branchId: numbe
 }
 
 function checkBranchPost(isCadre: boolean, position: string | null | undefined) {
-  assertRule(checkCadreFields(isCadre, position));
-  if (isCadre && position && !(BRANCH_POSITIONS as readonly string[]).includes(position)) {
-    throw new DomainError('CAD_1_POSITION_INVALID', `团内职务应为：${BRANCH_POSITIONS.join('、')}`);
-  }
+  throwFirst(branchPostErrors(isCadre, position));
+}
+
+/** The form refuses on the first problem; an ID-number problem names its field, as before. */
+function throwFirst(problems: EntryProblem[]): void {
+  const first = problems[0];
+  if (!first) return;
+  const details = first.field === 'idNumber' ? [{ field: 'idNumber', code: first.code, message: first.message }] : [];
+  throw new DomainError(first.code as ErrorCode, first.message, details);
 }
 
 export async function getMember(ctx: AppContext, actor: AdminActor, id: number): Promise<Member> {
@@ -222,13 +226,12 @@ export async function listMembers(ctx: AppContext, actor: AdminActor, q: ListMem
 export async function createMember(ctx: AppContext, actor: AdminActor, input: CreateMemberRequest): Promise<Member> {
   const now = ctx.clock.now();
   const today = chinaDate(now);
-  const id = validIdNumberOrThrow(input.idNumber, today);
-  assertRule(checkJoinedLeagueAt(input.joinedLeagueAt, id.birthDate, today));
-  checkBranchPost(input.isCadre, input.leaguePosition);
+  // The shared entry rules (src/domain/member-entry.ts), as the Excel import applies them; the form refuses on the first.
+  const record = memberRecordErrors(input, today);
+  throwFirst(record.errors);
+  const id = record.id!;
   const branch = await branchInScope(ctx, actor, input.branchId);
-  if (!input.phone && isGraduating({ branchCategory: branch.category, branchGraduationAt: branch.graduationAt, graduateStatus: null, today })) {
-    throw new DomainError('MEM_1_PHONE_REQUIRED');
-  }
+  throwFirst(branchPhoneErrors(input, branch, today));
   if (input.developedByOrgId && !(await findOrg(ctx.db, input.developedByOrgId))) {
     throw new DomainError('VALIDATION_FAILED', '“发展其入团的团组织”不存在', [{ field: 'developedByOrgId', message: '组织不存在' }]);
   }

@@ -1,4 +1,4 @@
-import { HistoryOutlined, PlusOutlined } from '@ant-design/icons';
+import { HistoryOutlined, PlusOutlined, UploadOutlined } from '@ant-design/icons';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Alert, Button, Space, Switch, Table, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
@@ -8,6 +8,7 @@ import { api, errorMessage } from '../../api/client';
 import type { Cadre, Org, Page } from '../../api/types';
 import { useIsMobile } from '../../lib/useIsMobile';
 import { useManage } from '../context';
+import { ImportDrawer } from '../imports/ImportDrawer';
 import { ChangeOrEndModal, CreateCadreModal, HistoryModal } from './CadreModals';
 type Dialog = { action: 'create' } | { action: 'change' | 'end' | 'history'; cadre: Cadre };
 
@@ -18,6 +19,7 @@ export function CadresTab({ org }: { org: Org }) {
   const [includeEnded, setIncludeEnded] = useState(false);
   const [page, setPage] = useState(1);
   const [dialog, setDialog] = useState<Dialog | null>(null);
+  const [importing, setImporting] = useState(false);
   const list = useQuery({
     queryKey: ['cadres', actingOrgId, org.id, includeEnded, page],
     queryFn: () => api.get<Page<Cadre>>('/api/cadres', { orgId: actingOrgId, query: { orgId: org.id, includeEnded, page, pageSize: 50 } }),
@@ -98,12 +100,18 @@ export function CadresTab({ org }: { org: Org }) {
         </Space>
         {/* No `can` for entering a cadre: the org's kind decides (CAD-1), and the server refuses a branch. */}
         {org.kind !== 'BRANCH' && (
-          <Button type="primary" icon={<PlusOutlined />} onClick={() => setDialog({ action: 'create' })}>
-            录入本级团干部
-          </Button>
+          <Space wrap>
+            <Button type="primary" icon={<PlusOutlined />} onClick={() => setDialog({ action: 'create' })}>
+              录入本级团干部
+            </Button>
+            <Button icon={<UploadOutlined />} onClick={() => setImporting(true)}>
+              批量导入
+            </Button>
+          </Space>
         )}
       </Space>
       {list.isError && <Alert type="error" showIcon title={errorMessage(list.error)} style={{ marginBottom: 8 }} />}
+      {importing && <ImportDrawer kind="CADRES" org={org} onClose={() => setImporting(false)} />}
       <Table<Cadre>
         rowKey="id"
         size="small"

@@ -1,4 +1,4 @@
-import { DownloadOutlined, PlusOutlined, TagsOutlined, UndoOutlined } from '@ant-design/icons';
+import { DownloadOutlined, PlusOutlined, TagsOutlined, UndoOutlined, UploadOutlined } from '@ant-design/icons';
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Segmented, Space, Table, Typography } from 'antd';
 import type { ColumnsType, SorterResult } from 'antd/es/table/interface';
@@ -12,6 +12,7 @@ import { formatDate } from '../../lib/format';
 import { useIsMobile } from '../../lib/useIsMobile';
 import { MemberTags } from '../../members/MemberView';
 import { useManage } from '../context';
+import { ImportDrawer } from '../imports/ImportDrawer';
 import { LeaveModal, RestoreModal, useMember, useResetPassword, type MemberAction, type MemberRef } from './MemberActions';
 import { MemberCards } from './MemberCards';
 import { MemberDetailDrawer } from './MemberDetailDrawer';
@@ -40,6 +41,7 @@ export function MembersTab({ org }: { org: Org }) {
   const [detail, setDetail] = useState<{ id: number; reveal?: boolean } | null>(null);
   const [dialog, setDialog] = useState<{ action: 'create' } | { action: 'edit' | 'leave' | 'restore'; member: MemberRef } | null>(null);
   const [exporting, setExporting] = useState(false);
+  const [importing, setImporting] = useState(false);
   const resetPassword = useResetPassword();
   // The edit form needs the whole record (loaded by the drawer already when opened from there).
   const editing = useMember(actingOrgId, dialog?.action === 'edit' ? dialog.member.id : undefined);
@@ -161,6 +163,9 @@ export function MembersTab({ org }: { org: Org }) {
         <Button type="primary" icon={<PlusOutlined />} onClick={() => setDialog({ action: 'create' })}>
           录入团员
         </Button>
+        <Button icon={<UploadOutlined />} onClick={() => setImporting(true)}>
+          导入
+        </Button>
         <Button icon={<DownloadOutlined />} loading={exporting} onClick={() => void exportExcel()}>
           导出Excel
         </Button>
@@ -241,6 +246,7 @@ export function MembersTab({ org }: { org: Org }) {
           onAction={onAction}
         />
       )}
+      {importing && <ImportDrawer kind="MEMBERS" org={org} onClose={() => setImporting(false)} />}
       {dialog?.action === 'create' && <MemberFormModal org={org} onClose={() => setDialog(null)} />}
       {dialog?.action === 'edit' && editing.isError && (
         <ResponsiveModal open title={`编辑团员 · ${dialog.member.name}`} footer={null} onCancel={() => setDialog(null)} width={520}>

@@ -1,0 +1,154 @@
+/**
+ * npm run bench:import — the Excel import at scale on PostgreSQL (issue 2/7). A benchmark, not a test.
+ *
+ * Creates a scratch database on the DATABASE_URL server, writes a 100,000-row workbook (10 branches
+ * × 10,000 members, multi-branch mode), then times upload → streaming validation → one-transaction
+ * commit through the same service functions the API uses, sampling the process's RSS; and, in the
+ * same run, a raw `COPY` (psql \copy) of the same rows as CSV into a plain table, for comparison.
+ * Target: ≥ 5,000 rows/s end to end and < 1 GiB peak RSS. ROWS=… changes the size.
+ */
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { PassThrough } from 'node:stream';
+import ExcelJS from 'exceljs';
+import { sql } from 'drizzle-orm';
+import pg from 'pg';
+import { openDatabase } from '../src/db/client';
+import { migrateDatabase } from '../src/db/migrate';
+import { orgs, persons } from '../src/db/schema';
+import { makeIdNumber } from '../src/domain/id-number';
+import { maskIdNumber } from '../src/domain/masking';
+import { childPath, rootPath } from '../src/domain/scope';
+import { systemClock } from '../src/lib/clock';
+import { PiiCipher } from '../src/lib/pii';
+import { loadConfig } from '../src/server/config';
+import type { AdminActor, AppContext } from '../src/server/context';
+import { commitImport, getImport, listImportRows, uploadImport, waitForImport } from '../src/server/modules/imports/imports.service';
+
+const ROWS = Number(process.env.ROWS ?? 100_000);
+const BRANCHES = 10;
+const base = process.env.DATABASE_URL;
+if (!base) {
+  console.error('bench:import needs DATABASE_URL (a PostgreSQL server); it creates and drops its own scratch database.');
+  process.exit(2);
+}
+const dbName = `zhtj_bench_import_${Date.now()}`;
+const url = new URL(base);
+url.pathname = `/${dbName}`;
+
+let peakRss = 0;
+const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 50);
+const mib = (b: number) => `${(b / 1024 / 1024).toFixed(0)} MiB`;
+
+async function admin(q: string) {
+  const c = new pg.Client({ connectionString: base });
+  await c.connect();
+  try {
+    await c.query(q);
+  } finally {
+    await c.end();
+  }
+}
+
+function rowOf(i: number, branch: string): string[] {
+  // Fictional county 3399xx; birth dates spread so 100,000 sequences stay unique.
+  const day = 1 + (i % 28);
+  const birth = `2004${String(1 + (Math.floor(i / 28) % 12)).padStart(2, '0')}${String(day).padStart(2, '0')}`;
+  const id = makeIdNumber(`3399${String(10 + Math.floor(i / 336_000)).padStart(2, '0')}`, birth, String(Math.floor(i / 336) % 1000).padStart(3, '0'));
+  return [`团员${i}`, id, '汉族', '共青团员', '2020-05', branch, i % 50 === 0 ? '是' : '否', i % 50 === 0 ? '组织委员' : '', `13${String(100_000_000 + i).slice(0, 9)}`, '入团志愿书', `2020${String(i).padStart(8, '0')}`];
+}
+
+async function workbook(branches: string[]): Promise<{ file: Buffer; csv: string }> {
+  const out = new PassThrough();
+  const chunks: Buffer[] = [];
+  out.on('data', (c: Buffer) => chunks.push(c));
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useSharedStrings: false, useStyles: false });
+  const ws = wb.addWorksheet('团员团干部');
+  ws.addRow(['姓名*', '身份证号码*', '民族*', '政治面貌*', '入团年月*', '所在团支部*', '是否团干部*', '团内职务', '手机号码', '团员身份认定依据', '发展团员编号']).commit();
+  const csv: string[] = [];
+  for (let i = 0; i < ROWS; i++) {
+    const r = rowOf(i, branches[i % branches.length]!);
+    ws.addRow(r).commit();
+    csv.push(r.join(','));
+  }
+  ws.commit();
+  await wb.commit();
+  return { file: Buffer.concat(chunks), csv: csv.join('\n') + '\n' };
+}
+
+async function main() {
+  await admin(`CREATE DATABASE ${dbName}`);
+  const database = await openDatabase({ url: url.toString(), statementTimeoutMs: 120_000 });
+  try {
+    await migrateDatabase(database);
+    const db = database.db;
+    const ctx: AppContext = { db, database, clock: systemClock, cipher: new PiiCipher(randomBytes(32)), config: loadConfig({ NODE_ENV: 'test', DEMO_SEED: '0', DATA_DIR: '/nonexistent' }) };
+    // A committee with ten branches, and its admin.
+    const [root] = await db.insert(orgs).values({ id: 1, path: rootPath(1), depth: 0, name: '基准团委', fullName: '中国共产主义青年团基准委员会', kind: 'COMMITTEE', industryCategory: 'OTHER' }).returning();
+    const names: string[] = [];
+    for (let b = 0; b < BRANCHES; b++) {
+      const id = 2 + b;
+      const name = `基准${b + 1}班团支部`;
+      await db.insert(orgs).values({ id, parentId: 1, path: childPath(root!.path, id), depth: 1, name, fullName: `中国共产主义青年团基准${b + 1}班支部委员会`, kind: 'BRANCH', industryCategory: 'OTHER' });
+      names.push(`中国共产主义青年团基准${b + 1}班支部委员会`);
+    }
+    await db.execute(sql`SELECT setval(pg_get_serial_sequence('orgs', 'id'), 100)`);
+    const adminId = makeIdNumber('339999', '19900101', '001');
+    const [person] = await db
+      .insert(persons)
+      .values({ name: '基准管理员', idNumberEnc: ctx.cipher.encrypt(adminId), idNumberIdx: ctx.cipher.blindIndex('id', adminId), idNumberMasked: maskIdNumber(adminId), gender: 'MALE', birthDate: '1990-01-01' })
+      .returning();
+    const actor: AdminActor = { personId: person!.id, name: person!.name, sessionId: 'bench', ip: '127.0.0.1', requestId: 'bench', scope: { orgId: 1, path: root!.path, name: root!.name, kind: 'COMMITTEE', leadershipLevel: null, industryCategory: 'OTHER' } };
+
+    let t = performance.now();
+    const { file, csv } = await workbook(names);
+    console.log(`workbook: ${ROWS.toLocaleString()} rows, ${(file.length / 1024 / 1024).toFixed(1)} MB, written in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    const rssBefore = process.memoryUsage.rss();
+    peakRss = rssBefore;
+
+    t = performance.now();
+    const job = await uploadImport(ctx, actor, { kind: 'MEMBERS', orgId: 1, fileName: 'bench.xlsx' }, file);
+    await waitForImport(job.id);
+    const validated = await getImport(ctx, actor, job.id);
+    const tValidate = (performance.now() - t) / 1000;
+    if (validated.status !== 'VALIDATED' || validated.errorRows > 0) {
+      const sample = await listImportRows(ctx, actor, job.id, { page: 1, pageSize: 3, errorsOnly: true });
+      throw new Error(`validation: ${JSON.stringify(validated)} ${JSON.stringify(sample.items)}`);
+    }
+    t = performance.now();
+    await commitImport(ctx, actor, job.id, { onlyValid: false });
+    await waitForImport(job.id);
+    const committed = await getImport(ctx, actor, job.id);
+    const tCommit = (performance.now() - t) / 1000;
+    if (committed.status !== 'COMMITTED') throw new Error(`commit: ${JSON.stringify(committed)}`);
+    const importPeak = peakRss;
+
+    // Raw COPY of the same rows into a plain table, in the same run.
+    await db.execute(sql.raw('CREATE TABLE bench_raw (name text, id_number text, ethnicity text, political text, joined text, branch text, cadre text, post text, phone text, evidence text, dev text)'));
+    t = performance.now();
+    const copy = spawnSync('psql', [url.toString(), '-v', 'ON_ERROR_STOP=1', '-c', '\\copy bench_raw FROM STDIN WITH (FORMAT csv)'], { input: csv, encoding: 'utf8' });
+    const tCopy = (performance.now() - t) / 1000;
+    if (copy.status !== 0) throw new Error(`psql \\copy failed: ${copy.stderr}`);
+
+    const total = tValidate + tCommit;
+    const lines = [
+      `rows:                       ${ROWS.toLocaleString()}`,
+      `import, upload + validate:  ${tValidate.toFixed(1)} s (${Math.round(ROWS / tValidate).toLocaleString()} rows/s)`,
+      `import, commit (1 tx):      ${tCommit.toFixed(1)} s (${Math.round(ROWS / tCommit).toLocaleString()} rows/s)`,
+      `import, end to end:         ${total.toFixed(1)} s (${Math.round(ROWS / total).toLocaleString()} rows/s)`,
+      `peak RSS during import:     ${mib(importPeak)} (before: ${mib(rssBefore)}, includes the generated workbook and CSV)`,
+      `raw COPY of the same rows:  ${tCopy.toFixed(1)} s (${Math.round(ROWS / tCopy).toLocaleString()} rows/s) into one plain table`,
+      `targets: >= 5,000 rows/s end to end: ${ROWS / total >= 5000 ? 'met' : 'NOT met'}; < 1 GiB peak RSS: ${importPeak < 1024 ** 3 ? 'met' : 'NOT met'}`,
+    ];
+    console.log(lines.join('\n'));
+  } finally {
+    clearInterval(sampler);
+    await database.close();
+    await admin(`DROP DATABASE IF EXISTS ${dbName}`);
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
