@@ -93,6 +93,31 @@ const catalog = {
   ADM_1_ALREADY_ADMIN: ['CONFLICT', '此人已是该组织的管理员'],
   ADM_1_ALREADY_REVOKED: ['CONFLICT', '该管理员已被撤销'],
   ADM_1_SELF_REVOKE: ['RULE', '不能撤销自己的管理员身份，请由其他管理员或上级办理'],
+
+  // organization-relation transfers (TR, issue 3/7)
+  TR_1_OPEN_TRANSFER_EXISTS: ['CONFLICT', '该团员已有正在办理的组织关系转接'],
+  TR_1_MEMBER_NOT_FOUND: ['NOT_FOUND', '未找到姓名与身份证号码相符的团员'],
+  TR_1_MEMBER_NOT_ACTIVE: ['RULE', '该团员已离团，不能办理组织关系转接'],
+  TR_1_TARGET_IS_CURRENT: ['RULE', '转入组织与团员当前所在组织相同'],
+  TR_1_RECEIVING_TARGET_OUT_OF_SCOPE: ['RULE', '转入发起时，转入组织须是您所管理的组织或其下级组织'],
+  TR_3_ALLOCATE_BRANCH_ONLY: ['RULE', '只能分配到转入组织下属的团支部'],
+  TR_6_REASON_NOT_ALLOWED: ['RULE', '该转接原因不适用于此团员'],
+  TR_6_FIELD_REQUIRED: ['RULE', '请填写该转接原因要求的信息'],
+  TR_6_FIELD_NOT_ALLOWED: ['RULE', '该转接原因无需填写此项信息'],
+  TR_6_TARGET_REQUIRED: ['RULE', '请选择转入组织'],
+  TR_6_TARGET_NOT_ALLOWED: ['RULE', '该转接原因无需选择转入组织'],
+  TR_6_TARGET_MISMATCH: ['RULE', '转入组织不符合该转接原因的要求'],
+  TR_6_NO_PROVINCE: ['RULE', '未找到团员所在的省级团委，无法办理转往特殊单位团组织'],
+  TR_7_SCOPE_MISMATCH: ['RULE', '转入组织与所选的省份范围（北京/广东/福建）不符'],
+  TR_8_REASON_REQUIRED: ['INVALID', '退回须填写理由'],
+  TR_8_REASON_NOT_ACCEPTED: ['RULE', '不得以“非正式员工”“非本地户籍”等理由退回组织关系转接'],
+  TR_4_NOT_YOUR_NODE: ['FORBIDDEN', '该审批环节不由您所管理的组织处理（团支部环节由本团支部或其直接上级处理，其他环节由该组织处理）'],
+  TR_NODE_ALREADY_DECIDED: ['CONFLICT', '该审批环节已被处理（可能已由其他管理员或系统处理），请刷新'],
+  TR_NODE_NOT_ALLOCATION: ['RULE', '该环节不是分配团支部环节'],
+  TR_NODE_IS_ALLOCATION: ['RULE', '分配团支部环节须选择团支部，不能直接通过'],
+  TR_NOT_OPEN: ['CONFLICT', '该组织关系转接已办结或已撤销'],
+  TR_CANCEL_STARTER_ONLY: ['FORBIDDEN', '只有发起方可以撤销该组织关系转接'],
+  TR_9_LETTER_MIXED_TARGETS: ['RULE', '一封介绍信只能开给同一个转入组织'],
 } as const satisfies Record<string, readonly [ErrorKind, string]>;
 
 export type ErrorCode = keyof typeof catalog;

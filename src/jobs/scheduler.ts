@@ -2,6 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { AppContext } from '../server/context';
 import { withJobLock } from './lock';
 import { purgeExpiredSessions } from './purge-sessions';
+import { sweepTransferDeadlines } from './transfer-deadlines';
 
 /**
  * Timers are data, not setTimeouts per item: each job is an idempotent sweep over rows whose due time
@@ -14,7 +15,18 @@ export interface Job {
   run(ctx: AppContext): Promise<void>;
 }
 
-export const JOBS: Job[] = [{ name: 'purge-sessions', lockKey: 7_240_101, intervalMs: 15 * 60_000, run: purgeExpiredSessions }];
+export const JOBS: Job[] = [
+  { name: 'purge-sessions', lockKey: 7_240_101, intervalMs: 15 * 60_000, run: purgeExpiredSessions },
+  // TR-5: reminders from day 10, automatic approval on day 15.
+  {
+    name: 'transfer-deadlines',
+    lockKey: 7_240_301,
+    intervalMs: 5 * 60_000,
+    run: async (ctx) => {
+      await sweepTransferDeadlines(ctx);
+    },
+  },
+];
 
 export function startScheduler(ctx: AppContext, log: FastifyBaseLogger, jobs: Job[] = JOBS): { stop(): void } {
   const timers: NodeJS.Timeout[] = [];
