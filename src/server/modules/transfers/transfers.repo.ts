@@ -1,6 +1,6 @@
 import { and, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import { one, type Executor } from '../../../db/client';
-import { orgs, transferNodes, transfers } from '../../../db/schema';
+import { orgs, type transferNodes, transfers } from '../../../db/schema';
 import { provinceCodeOf } from '../../../domain/orgs';
 import { pathIds } from '../../../domain/scope';
 import { isSchoolDomain } from '../../../domain/orgs';

@@ -14,7 +14,7 @@ import type {
 import type { Tx } from '../../../db/client';
 import { orgs, persons, transferLetters, transferNodes, transferNotices, transfers } from '../../../db/schema';
 import { chinaDate } from '../../../domain/dates';
-import { DomainError, assertRule, type ErrorCode } from '../../../domain/errors';
+import { DomainError, assertRule } from '../../../domain/errors';
 import { normalizeIdNumber } from '../../../domain/id-number';
 import { isWithin } from '../../../domain/scope';
 import {
@@ -33,7 +33,6 @@ import {
   remindAt,
   suggestionKind,
   transferPermissions,
-  type NodeKind,
   type StarterSide,
   type TargetScope,
   type TransferFields,
@@ -45,7 +44,7 @@ import type { Actor, AdminActor, AppContext } from '../../context';
 import { findMemberById, findMemberInScope, type MemberRow } from '../members/members.repo';
 import { findOrg, inSubtree, isUniqueViolation } from '../orgs/orgs.repo';
 import { advance, closeTransfer, notice, nodeLabel, type AuditWho } from './transfers.engine';
-import { lockTransfer, orgContext, transferVisible, type NodeRow, type TransferRow } from './transfers.repo';
+import { lockTransfer, orgContext, transferVisible, type TransferRow } from './transfers.repo';
 
 interface Details {
   reason: TransferReason;
@@ -501,9 +500,7 @@ export async function cancelMyTransfer(ctx: AppContext, actor: Actor & { memberI
   const t = await loadTransfer(ctx, id);
   // Another member's transfer answers like a missing one.
   if (!t || t.memberId !== actor.memberId) throw new DomainError('NOT_FOUND');
-  const [m] = await ctx.db.select({ path: transfers.fromPath }).from(transfers).where(eq(transfers.id, id));
   await cancel(ctx, id, (x) => x.starterSide === 'MEMBER', { ...actor, actingOrgId: null }, note);
-  void m;
   return presentTransfer(ctx, (await loadTransfer(ctx, id))!, { kind: 'member', memberId: actor.memberId });
 }
 
@@ -685,4 +682,3 @@ export async function getLetter(ctx: AppContext, actor: AdminActor, id: number):
   };
 }
 
-export type { NodeRow, NodeKind, ErrorCode };
