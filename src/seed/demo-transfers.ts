@@ -116,7 +116,7 @@ export async function seedDemoTransfers(tx: Tx, ctx: Pick<AppContext, 'cipher'>,
   };
 
   await addGraduate(DEMO_GRADUATE.name, DEMO_GRADUATE.idNumber, '19900000009', passwordHash);
-  const grads = [];
+  const grads: { id: number; name: string; orgPath: string }[] = [];
   for (let i = 0; i < 6; i++) {
     const n = 80_000 + i;
     grads.push(await addGraduate(fictionalName(n + 7), fictionalIdNumber(n, `2004-0${(i % 9) + 1}-1${i}`), fictionalPhone(n), null));
