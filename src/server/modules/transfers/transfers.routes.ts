@@ -38,6 +38,8 @@ import {
   listNotices,
   listTransfers,
   lookupMember,
+  memberReasonSet,
+  myReasonSet,
   myTransfers,
   searchTargets,
   startIncomingTransfer,
@@ -70,6 +72,18 @@ export function registerTransferRoutes(app: ZApp, ctx: AppContext): void {
     config: admin,
     schema: { operationId: 'lookupTransferMember', tags, summary: '转入发起前按姓名和身份证号码查询团员', body: LookupMemberRequest, response: { 200: LookupMemberResponse, ...errors } },
     handler: async (req) => lookupMember(ctx, requireAdmin(req), req.body.name, req.body.idNumber),
+  });
+
+  app.get('/api/transfer-reason-set', {
+    config: admin,
+    schema: {
+      operationId: 'getTransferReasonSet',
+      tags,
+      summary: '团员适用的转接原因（学社衔接或普通）',
+      querystring: z.strictObject({ memberId: z.coerce.number().int().positive() }),
+      response: { 200: z.object({ schoolToSociety: z.boolean(), branchId: z.number().int() }), ...errors },
+    },
+    handler: async (req) => memberReasonSet(ctx, requireAdmin(req), req.query.memberId),
   });
 
   app.get('/api/transfers', {
@@ -154,6 +168,12 @@ export function registerTransferRoutes(app: ZApp, ctx: AppContext): void {
     config: admin,
     schema: { operationId: 'getTransferLetter', tags, summary: '组织关系介绍信', params: IdParams, response: { 200: Letter, ...errors } },
     handler: async (req) => getLetter(ctx, requireAdmin(req), req.params.id),
+  });
+
+  app.get('/api/me/transfer-reason-set', {
+    config: member,
+    schema: { operationId: 'getMyTransferReasonSet', tags: ['个人中心'], summary: '本人适用的转接原因（学社衔接或普通）', response: { 200: z.object({ schoolToSociety: z.boolean(), branchId: z.number().int() }), ...errors } },
+    handler: async (req) => myReasonSet(ctx, requireMember(req)),
   });
 
   app.get('/api/me/transfers', {

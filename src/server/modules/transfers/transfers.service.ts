@@ -183,6 +183,18 @@ async function memberByNameAndId(ctx: AppContext, name: string, idNumber: string
   return member;
 }
 
+/** Which reason set applies to a member in scope (TR-6): 学社衔接 or ordinary. */
+export async function memberReasonSet(ctx: AppContext, actor: AdminActor, memberId: number) {
+  const m = await findMemberInScope(ctx.db, memberId, actor.scope.path);
+  if (!m) return refuseOutOfScope(ctx, actor, 'member', memberId, async () => (await findMemberById(ctx.db, memberId)) !== null);
+  return { schoolToSociety: isSchoolToSociety(m.branchCategory, m.graduateStatus), branchId: m.branchId };
+}
+
+export async function myReasonSet(ctx: AppContext, actor: Actor & { memberId: number }) {
+  const m = (await findMemberById(ctx.db, actor.memberId))!;
+  return { schoolToSociety: isSchoolToSociety(m.branchCategory, m.graduateStatus), branchId: m.branchId };
+}
+
 export async function lookupMember(ctx: AppContext, _actor: AdminActor, name: string, idNumber: string) {
   const m = await memberByNameAndId(ctx, name, idNumber);
   const [open] = await ctx.db.select({ id: transfers.id }).from(transfers).where(and(eq(transfers.memberId, m.id), eq(transfers.status, 'OPEN')));
