@@ -51,7 +51,10 @@ function AllocateModal({ node, onClose, onDone }: { node: TransferNode; onClose:
     queryFn: async () =>
       q
         ? (await api.get<Page<OrgSummary>>('/api/orgs', { orgId: actingOrgId, query: { q, kind: 'BRANCH', pageSize: 50 } })).items
-        : (await api.get<Page<OrgSummary>>(`/api/orgs/${node.orgId}/children`, { orgId: actingOrgId, query: { pageSize: 100 } })).items.filter((o) => o.kind === 'BRANCH'),
+        : (await api.get<Page<OrgSummary>>(`/api/orgs/${node.orgId}/children`, { orgId: actingOrgId, query: { pageSize: 100 } })).items
+            .filter((o) => o.kind === 'BRANCH')
+            // Graduates without a unit usually go to the 学社衔接临时团支部: offer it first.
+            .sort((a, b) => Number(b.specialKind === 'TRANSITION') - Number(a.specialKind === 'TRANSITION')),
   });
   const allocate = useMutation({
     mutationFn: () => api.post<Transfer>(`/api/transfer-nodes/${node.id}/allocate`, { branchId }, { orgId: actingOrgId }),
