@@ -38,7 +38,8 @@ export async function sweepTransferDeadlines(ctx: AppContext): Promise<{ approve
           .returning();
         if (!node) return false;
         const at = node.dueAt!;
-        await writeAudit(tx, { clock: { now: () => at } }, SYSTEM, {
+        // The audit row says when the system acted; the node keeps the due time as its decision time.
+        await writeAudit(tx, ctx, SYSTEM, {
           action: 'TRANSFER_AUTO_APPROVE',
           result: 'OK',
           objectType: 'transfer',
@@ -46,7 +47,7 @@ export async function sweepTransferDeadlines(ctx: AppContext): Promise<{ approve
           objectLabel: t.memberName,
           orgPath: t.fromPath,
           changes: { [`node${node.seq}`]: { before: 'PENDING', after: 'AUTO_APPROVED' } },
-          reason: `${NODE_KIND_LABELS[node.kind]}超过15天未处理，系统自动通过`,
+          reason: `${NODE_KIND_LABELS[node.kind]}超过15天未处理，系统自动通过（到期时间 ${at.toISOString()}）`,
         });
         await notice(tx, ctx, { orgId: node.orgId, transferId: t.id, nodeId: node.id, kind: 'AUTO_APPROVED', message: `${t.memberName}的组织关系转接（${NODE_KIND_LABELS[node.kind]}）超过15天未处理，已由系统自动通过` }, at);
         await advance(tx, ctx, t, at, SYSTEM);

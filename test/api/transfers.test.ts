@@ -95,6 +95,16 @@ describe('TR-6 the 8 学社衔接 reasons through the API', () => {
     expect(r2.body.error.code).toBe('TR_6_REASON_NOT_ALLOWED');
   });
 
+  it('TR-6 the reason set comes from the server, for an admin and for the member', async () => {
+    const g = await gradMember();
+    const o = await f.member(tree.branchA1, { password: TEST_PASSWORD });
+    expect((await A.collegeA!.get(`/api/transfer-reason-set?memberId=${g.id}`)).body).toEqual({ schoolToSociety: true, branchId: grad.id });
+    expect((await A.collegeA!.get(`/api/transfer-reason-set?memberId=${o.id}`)).body).toEqual({ schoolToSociety: false, branchId: tree.branchA1.id });
+    expect((await A.collegeB!.get(`/api/transfer-reason-set?memberId=${g.id}`)).status).toBe(404);
+    const me = await memberClient(o);
+    expect((await me.get('/api/me/transfer-reason-set')).body).toEqual({ schoolToSociety: false, branchId: tree.branchA1.id });
+  });
+
   it('TR-7 a Beijing target needs the Beijing scope; TR-1 one open transfer per member', async () => {
     const m = await f.member(tree.branchA1);
     const national = await A.collegeA!.post('/api/transfers', { memberIds: [m.id], reason: 'WORK_CHANGE', targetOrgId: bjUnit.id });
@@ -119,6 +129,10 @@ describe('TR-2/3 every starter × target kind', () => {
     let d = await A.collegeA!.get(`/api/transfers/${id}`);
     expect(d.body.nodes.map((n: { kind: string; state: string }) => `${n.kind}:${n.state}`)).toEqual(['RECEIVING:PENDING']);
     expect(d.body.nodes[0].can.approve).toBe(false);
+    expect(d.body.can.letter).toBe(true);
+    const seenByTownship = await A.township!.get(`/api/transfers/${id}`);
+    expect(seenByTownship.body.nodes[0].can.approve).toBe(true);
+    expect(seenByTownship.body.can).toEqual({ cancel: false, letter: false });
     // TR-4: the township (direct parent of the 学社衔接临时团支部) decides the branch node.
     const inbox = await A.township!.get('/api/transfer-inbox');
     expect(inbox.body.items.map((i: { transferId: number }) => i.transferId)).toContain(id);

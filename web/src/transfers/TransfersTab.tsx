@@ -1,6 +1,6 @@
 import { CheckOutlined, PlusOutlined, PrinterOutlined } from '@ant-design/icons';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Badge, Button, Drawer, Empty, Form, Input, InputNumber, List, Select, Skeleton, Space, Table, Tabs, Tag, Typography } from 'antd';
+import { Alert, App, Button, Drawer, Empty, Form, Input, InputNumber, List, Select, Skeleton, Space, Table, Tabs, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useState } from 'react';
 import { useNavigate } from 'react-router-dom';
@@ -360,10 +360,13 @@ export function TransfersTab({ org }: { org: Org }) {
           转入发起
         </Button>
       </Space>
+      {inboxCount.data?.items.some((i) => i.overdueSoon) && (
+        <Alert type="warning" showIcon style={{ marginBottom: 8 }} title="有组织关系转接已超过10天未处理，请及时审批；满15天系统将自动通过当前环节。" />
+      )}
       <Tabs
         size="small"
         items={[
-          { key: 'inbox', label: <Badge count={inboxCount.data?.total ?? 0} size="small" offset={[8, -2]}>待我审批</Badge>, children: <InboxView open={setOpenId} /> },
+          { key: 'inbox', label: `待我审批${inboxCount.data?.total ? `（${inboxCount.data.total}）` : ''}`, children: <InboxView open={setOpenId} /> },
           { key: 'notices', label: '提醒与结果', children: <NoticesView open={setOpenId} /> },
           { key: 'all', label: '全部转接', children: <AllTransfersView open={setOpenId} /> },
         ]}

@@ -260,7 +260,11 @@ async function presentTransfer(ctx: AppContext, t: TransferRow, viewer: Viewer):
         can: { approve: mine && n.kind !== 'ALLOCATION', reject: mine, allocate: mine && n.kind === 'ALLOCATION' },
       };
     }),
-    can: transferPermissions({ status: t.status, isStarter }),
+    can: (() => {
+      const can = transferPermissions({ status: t.status, isStarter });
+      // TR-9: the letter is the sending side's document.
+      return { ...can, letter: can.letter && viewer.kind === 'admin' && isWithin(t.fromPath, viewer.path) };
+    })(),
   };
 }
 
