@@ -377,6 +377,32 @@ describe('TR-5 deadlines with a moved clock', () => {
     }
   });
 
+  it('TR-5 the sweep and an admin deciding the same node at once: decided once', async () => {
+    const start = t.clock.now();
+    const m = await gradMember();
+    const s = await A.collegeA!.post('/api/transfers', { memberIds: [m.id], reason: 'UNEMPLOYED', fields: addr, targetOrgId: tree.transition.id });
+    const id = s.body.ids[0];
+    const [node] = await nodesOf(id);
+    try {
+      t.clock.freeze(new Date(start.getTime() + 15 * DAY));
+      const late = (await f.admin(tree.township)).client;
+      const [res] = await Promise.all([late.post(`/api/transfer-nodes/${node!.id}/approve`), sweepTransferDeadlines(t.ctx)]);
+      expect([200, 409]).toContain(res.status);
+      const [after] = await nodesOf(id);
+      expect(after!.state).toBe(res.status === 200 ? 'APPROVED' : 'AUTO_APPROVED');
+      const decisions = await t.ctx.db
+        .select()
+        .from(auditLog)
+        .where(and(eq(auditLog.objectType, 'transfer'), eq(auditLog.objectId, String(id))));
+      expect(decisions.filter((a) => a.action === 'TRANSFER_APPROVE' || a.action === 'TRANSFER_AUTO_APPROVE')).toHaveLength(1);
+      // One completion, logged under the old branch and the new one.
+      expect(decisions.filter((a) => a.action === 'TRANSFER_COMPLETE').map((a) => a.orgPath)).toEqual([grad.path, tree.transition.path]);
+      expect(await t.ctx.db.select().from(memberships).where(eq(memberships.memberId, m.id))).toHaveLength(2);
+    } finally {
+      t.clock.freeze(start);
+    }
+  });
+
   it('TR-5 a server down for a month catches up the whole chain in due order', async () => {
     const start = t.clock.now();
     const m = await f.member(tree.branchA1, { password: TEST_PASSWORD });
