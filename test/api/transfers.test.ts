@@ -275,6 +275,18 @@ describe('SEC-1 / TR-4 scope', () => {
     expect(node!.state).toBe('PENDING');
   });
 
+  it('SEC-1 an org move carries its open transfers along (paths follow)', async () => {
+    const unit = await f.org(tree.county, { name: '待迁移公司团支部', kind: 'BRANCH', industryCategory: 'PRIVATE_ENTERPRISE' });
+    const m = await f.member(tree.branchA1);
+    const s = await A.collegeA!.post('/api/transfers', { memberIds: [m.id], reason: 'WORK_CHANGE', targetOrgId: unit.id });
+    const id = s.body.ids[0];
+    expect((await A.township!.get(`/api/transfers/${id}`)).status).toBe(404);
+    expect((await A.county!.post(`/api/orgs/${unit.id}/move`, { newParentId: tree.township.id })).status).toBe(200);
+    const seen = await A.township!.get(`/api/transfers/${id}`);
+    expect(seen.status).toBe(200);
+    expect(seen.body.nodes[0].can.approve).toBe(true);
+  });
+
   it('ORG-7 an org with an open transfer cannot be deleted', async () => {
     const target = await f.org(tree.township, { name: '临时接收团支部', kind: 'BRANCH', industryCategory: 'URBAN_COMMUNITY' });
     const m = await gradMember();

@@ -21,7 +21,7 @@ import { regionExists, regionFullName } from '../../../lib/regions';
 import { adminAuditActor, diffFields, refuseOutOfScope, writeAudit } from '../../audit';
 import type { AdminActor, AppContext } from '../../context';
 import type { Tx } from '../../../db/client';
-import { openTransferCount } from '../transfers/transfers.repo';
+import { moveTransferPaths, openTransferCount } from '../transfers/transfers.repo';
 import {
   countsOf,
   findOrg,
@@ -281,6 +281,7 @@ export async function moveOrg(ctx: AppContext, actor: AdminActor, id: number, ne
     let result;
     try {
       result = await moveSubtree(tx, org, newParent, now);
+      await moveTransferPaths(tx, org.path, `${newParent.path}${org.id}/`);
     } catch (err) {
       if (isUniqueViolation(err)) throw new DomainError('ORG_9_NAME_TAKEN', `“${newParent.name}”下已有同名组织`);
       throw err;

@@ -3,6 +3,7 @@
 import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
 import type { Tx } from '../../../db/client';
 import { members, memberships, orgs, transferNodes, transferNotices, transferSpecialPools, transfers } from '../../../db/schema';
+import { DomainError } from '../../../domain/errors';
 import { childPath } from '../../../domain/scope';
 import { dueAt, NODE_KIND_LABELS, TRANSFER_REASON_LABELS } from '../../../domain/transfers';
 import { writeAudit } from '../../audit';
@@ -82,7 +83,8 @@ async function complete(tx: Tx, ctx: AppContext, transfer: TransferRow, at: Date
   if (branchId === null) branchId = transfer.toOrgId;
   if (branchId === null) throw new Error(`transfer ${transfer.id} completes without a branch`);
   const [branch] = await tx.select().from(orgs).where(and(eq(orgs.id, branchId), isNull(orgs.deletedAt)));
-  if (!branch || branch.kind !== 'BRANCH') throw new Error(`transfer ${transfer.id}: target ${branchId} is not a live branch`);
+  // The branch was checked before; only a concurrent delete or change gets here.
+  if (!branch || branch.kind !== 'BRANCH') throw new DomainError('TR_3_ALLOCATE_BRANCH_ONLY');
 
   await tx.select({ id: members.id }).from(members).where(eq(members.id, transfer.memberId)).for('update');
   const [member] = await tx.select().from(members).where(eq(members.id, transfer.memberId));

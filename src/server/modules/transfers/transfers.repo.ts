@@ -70,6 +70,18 @@ export async function openTransferCount(ex: Executor, path: string): Promise<num
   return row?.n ?? 0;
 }
 
+/**
+ * An org move (ORG) rewrites org and member paths; the transfers' captured paths follow in the same
+ * transaction, so a transfer stays visible to the admins above its sending branch and its target.
+ */
+export async function moveTransferPaths(ex: Executor, oldPath: string, newPath: string): Promise<void> {
+  const cut = oldPath.length + 1;
+  await ex.execute(sql`UPDATE transfers
+       SET from_path = CASE WHEN ${inSubtree(sql`from_path`, oldPath)} THEN ${newPath} || substr(from_path, ${cut}) ELSE from_path END,
+           to_path = CASE WHEN ${inSubtree(sql`to_path`, oldPath)} THEN ${newPath} || substr(to_path, ${cut}) ELSE to_path END
+     WHERE ${inSubtree(sql`from_path`, oldPath)} OR ${inSubtree(sql`to_path`, oldPath)}`);
+}
+
 export async function lockTransfer(ex: Executor, id: number): Promise<TransferRow | null> {
   const [row] = await ex.select().from(transfers).where(eq(transfers.id, id)).for('update');
   return row ?? null;
