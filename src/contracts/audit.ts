@@ -51,4 +51,13 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   CADRE_END: '团干部卸任',
   ADMIN_GRANT: '新增管理员',
   ADMIN_REVOKE: '撤销管理员',
+  // transfers (issue 3/7)
+  TRANSFER_START: '发起组织关系转接',
+  TRANSFER_APPROVE: '审批通过组织关系转接',
+  TRANSFER_AUTO_APPROVE: '系统自动通过组织关系转接',
+  TRANSFER_REJECT: '退回组织关系转接',
+  TRANSFER_ALLOCATE: '分配团支部',
+  TRANSFER_CANCEL: '撤销组织关系转接',
+  TRANSFER_COMPLETE: '组织关系接转成功',
+  TRANSFER_LETTER_ISSUE: '开具组织关系介绍信',
 };

@@ -4,6 +4,7 @@ import { withJobLock } from './lock';
 import { purgeExpiredSessions } from './purge-sessions';
 import { convertGraduatingBranches } from '../server/modules/graduation/graduation.service';
 import { purgeImports } from './purge-imports';
+import { sweepTransferDeadlines } from './transfer-deadlines';
 
 /**
  * Timers are data, not setTimeouts per item: each job is an idempotent sweep over rows whose due time
@@ -21,6 +22,15 @@ export const JOBS: Job[] = [
   // GRAD-5: hourly, so the conversion happens early on the conversion day and a restarted server catches up.
   { name: 'graduation-conversion', lockKey: 7_240_102, intervalMs: 60 * 60_000, run: async (ctx) => void (await convertGraduatingBranches(ctx)) },
   { name: 'purge-imports', lockKey: 7_240_103, intervalMs: 10 * 60_000, run: purgeImports },
+  // TR-5: reminders from day 10, automatic approval on day 15.
+  {
+    name: 'transfer-deadlines',
+    lockKey: 7_240_104,
+    intervalMs: 5 * 60_000,
+    run: async (ctx) => {
+      await sweepTransferDeadlines(ctx);
+    },
+  },
 ];
 
 export function startScheduler(ctx: AppContext, log: FastifyBaseLogger, jobs: Job[] = JOBS): { stop(): void } {

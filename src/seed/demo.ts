@@ -24,6 +24,7 @@ import { hashPassword } from '../lib/passwords';
 import { regionChildren } from '../lib/regions';
 import type { AppContext } from '../server/context';
 import { derivedFacts } from '../server/modules/members/members.service';
+import { seedDemoTransfers } from './demo-transfers';
 import { birthDate, fictionalIdNumber, fictionalName, fictionalPhone, intBetween, pick, rng } from './fictional';
 
 /** The password of every demo account listed in README.md (except the one that shows the initial password). */
@@ -434,6 +435,7 @@ export async function seedDemo(ctx: AppContext, opts: { log?: (msg: string) => v
     );
     await tx.execute(sql`SELECT setval(pg_get_serial_sequence('persons', 'id'), ${nextPersonId - 1})`);
     await tx.execute(sql`SELECT setval(pg_get_serial_sequence('members', 'id'), ${nextMemberId - 1})`);
+    await seedDemoTransfers(tx, ctx, now, demoHash);
     await tx.insert(auditLog).values({
       at: now,
       action: 'DEMO_SEED',

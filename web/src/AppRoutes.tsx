@@ -7,6 +7,7 @@ import { ChangePasswordPage } from './pages/ChangePasswordPage';
 import { ChooseRolePage } from './pages/ChooseRolePage';
 import { LoginPage } from './pages/LoginPage';
 import { MePage } from './pages/MePage';
+import { LetterPage } from './transfers/LetterPage';
 import { useSessionApi } from './session/context';
 
 function FullPageSpin() {
@@ -62,6 +63,7 @@ export function AppRoutes() {
         <Route path="/password" element={<ChangePasswordPage />} />
         <Route path="/me" element={<MePage />} />
         <Route path="/manage/:orgId" element={<ManagePage />} />
+        <Route path="/manage/:orgId/transfer-letters/:id" element={<LetterPage />} />
         <Route path="*" element={<NotFound />} />
       </Route>
     </Routes>

@@ -1,3 +1,4 @@
 // The whole schema, one file per area; drizzle-kit reads this file to generate migrations.
 export * from './core';
 export * from './imports';
+export * from './transfers';

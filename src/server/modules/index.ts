@@ -11,6 +11,7 @@ import { registerMemberRoutes } from './members/members.routes';
 import { registerOrgRoutes } from './orgs/orgs.routes';
 import { registerRegionRoutes } from './regions/regions.routes';
 import { registerSystemRoutes } from './system/system.routes';
+import { registerTransferRoutes } from './transfers/transfers.routes';
 
 /** Every HTTP module, in registration order. A new module adds one line here. */
 export const ROUTE_MODULES: ((app: ZApp, ctx: AppContext) => void)[] = [
@@ -25,4 +26,5 @@ export const ROUTE_MODULES: ((app: ZApp, ctx: AppContext) => void)[] = [
   registerAuditRoutes,
   registerGraduationRoutes,
   registerImportRoutes,
+  registerTransferRoutes,
 ];

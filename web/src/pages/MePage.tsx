@@ -13,6 +13,7 @@ import { useIsMobile } from '../lib/useIsMobile';
 import { BASIC_PROFILE_KEYS, DESTINATION_KEYS, PROFILE_KEYS, ProfileFieldGrid } from '../members/fields';
 import { MemberDescriptions, MemberIssues, MemberTags, MembershipTimeline } from '../members/MemberView';
 import { useSession } from '../session/context';
+import { MyTransfers } from '../transfers/MyTransfers';
 
 type Profile = NonNullable<MyProfile['member']>;
 type ProfileValues = Partial<Record<(typeof PROFILE_KEYS)[number], string | null>>;
@@ -138,6 +139,7 @@ export function MePage() {
           </Card>
         </Col>
       </Row>
+      {member.status === 'ACTIVE' && <MyTransfers />}
       {editing && <ProfileEditor member={member} open={editing} onClose={() => setEditing(false)} />}
     </div>
   );

@@ -22,6 +22,7 @@ import { regionExists, regionFullName } from '../../../lib/regions';
 import { adminAuditActor, diffFields, refuseOutOfScope, writeAudit } from '../../audit';
 import type { AdminActor, AppContext } from '../../context';
 import type { Tx } from '../../../db/client';
+import { moveTransferPaths, openTransferCount } from '../transfers/transfers.repo';
 import {
   countsOf,
   findOrg,
@@ -281,6 +282,7 @@ export async function moveOrg(ctx: AppContext, actor: AdminActor, id: number, ne
     let result;
     try {
       result = await moveSubtree(tx, org, newParent, now);
+      await moveTransferPaths(tx, org.path, `${newParent.path}${org.id}/`);
     } catch (err) {
       if (isUniqueViolation(err)) throw new DomainError('ORG_9_NAME_TAKEN', `“${newParent.name}”下已有同名组织`);
       throw err;
@@ -316,8 +318,8 @@ export async function deleteOrg(ctx: AppContext, actor: AdminActor, id: number):
   await ctx.db.transaction(async (tx) => {
     const org = await lockOrgInScope(tx, actor, id);
     const counts = await countsOf(tx, org);
-    // Open transfers arrive with the transfer module (issue 3/7); until then there are none.
-    assertRule(checkDeletable({ children: counts.children, members: counts.subtreeMembers, openTransfers: 0, activeCadres: counts.activeCadres }));
+    const openTransfers = await openTransferCount(tx, org.path);
+    assertRule(checkDeletable({ children: counts.children, members: counts.subtreeMembers, openTransfers, activeCadres: counts.activeCadres }));
     await tx.update(orgs).set({ deletedAt: ctx.clock.now() }).where(eq(orgs.id, org.id));
     await writeAudit(tx, ctx, auditActor(actor), { action: 'ORG_DELETE', result: 'OK', objectType: 'org', objectId: org.id, objectLabel: org.name, orgPath: org.path });
   });
