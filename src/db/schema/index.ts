@@ -1,2 +1,3 @@
 // The whole schema, one file per area; drizzle-kit reads this file to generate migrations.
 export * from './core';
+export * from './supervision';
