@@ -8,6 +8,7 @@ import { registerMeRoutes } from './me/me.routes';
 import { registerMemberRoutes } from './members/members.routes';
 import { registerOrgRoutes } from './orgs/orgs.routes';
 import { registerRegionRoutes } from './regions/regions.routes';
+import { registerSupervisionRoutes } from './supervision/supervision.routes';
 import { registerSystemRoutes } from './system/system.routes';
 
 /** Every HTTP module, in registration order. A new module adds one line here. */
@@ -21,4 +22,5 @@ export const ROUTE_MODULES: ((app: ZApp, ctx: AppContext) => void)[] = [
   registerAdminRoutes,
   registerMeRoutes,
   registerAuditRoutes,
+  registerSupervisionRoutes,
 ];
