@@ -382,7 +382,6 @@ function figureWorkbook<R extends { name: string }>(title: string, orgName: stri
 export async function exportFigure(ctx: AppContext, actor: AdminActor, q: { figure: Exclude<FigureId, 'ST6'>; orgId?: number; year?: number }) {
   let wb: ExcelJS.Workbook;
   let orgName: string;
-  let orgPath: string;
   const title = FIGURE_TITLES[q.figure];
   if (q.figure === 'ST5') {
     const d = await graduation(ctx, actor, q);
@@ -402,7 +401,7 @@ export async function exportFigure(ctx: AppContext, actor: AdminActor, q: { figu
     orgName = d.org.name;
   }
   const [org] = await ctx.db.select({ path: orgs.path }).from(orgs).where(and(eq(orgs.id, q.orgId ?? actor.scope.orgId), isNull(orgs.deletedAt)));
-  orgPath = org!.path;
+  const orgPath = org!.path;
   await writeAudit(ctx.db, ctx, adminAuditActor(actor), {
     action: 'SUPERVISION_EXPORT',
     result: 'OK',
