@@ -123,15 +123,15 @@ describe('GET /api/supervision/figures (ST-1 … ST-4)', () => {
   });
 
   it('ST-1 a leadership organ enters the annual 团统数 of a subordinate; the rate is members over it; others may not enter it', async () => {
-    const saved = await province.request('PUT', '/api/supervision/census', { orgId: tree.city.id, year: 2026, count: 4 });
+    const saved = await province.request('POST', '/api/supervision/census', { orgId: tree.city.id, year: 2026, count: 4 });
     expect(saved.status).toBe(200);
     const res = await province.get('/api/supervision/figures?year=2026');
     expect(res.body.rows[0]).toMatchObject({ name: '杭州市团委', census: 4, membersActive: 2 });
     expect((await province.get('/api/supervision/figures?year=2025')).body.rows[0].census).toBeNull();
-    const refused = await university.request('PUT', '/api/supervision/census', { orgId: tree.collegeA.id, year: 2026, count: 10 });
+    const refused = await university.request('POST', '/api/supervision/census', { orgId: tree.collegeA.id, year: 2026, count: 10 });
     expect(refused.status).toBe(403);
     expect(refused.body.error.code).toBe('ST_LEADERSHIP_ONLY');
-    const foreign = await province.request('PUT', '/api/supervision/census', { orgId: province2.id, year: 2026, count: 10 });
+    const foreign = await province.request('POST', '/api/supervision/census', { orgId: province2.id, year: 2026, count: 10 });
     expect(foreign.status).toBe(404);
     const audit = await t.ctx.db.select().from(auditLog).where(eq(auditLog.action, 'CENSUS_SAVE'));
     expect(audit).toHaveLength(1);
@@ -154,21 +154,21 @@ describe('GET /api/supervision/figures (ST-1 … ST-4)', () => {
   });
 
   it('REP-3 教统 counts within 5% are saved; a larger gap needs an explanation; only the leadership organ enters its own', async () => {
-    const ok = await province.request('PUT', '/api/supervision/edu-counts', { year: 2026, schools: 1, gradClasses: 2, students: 900, studentMembers: 4, graduatingStudents: 60 });
+    const ok = await province.request('POST', '/api/supervision/edu-counts', { year: 2026, schools: 1, gradClasses: 2, students: 900, studentMembers: 4, graduatingStudents: 60 });
     expect(ok.status).toBe(200);
     expect(ok.body.total).toMatchObject({ entered: true, eduStudentMembers: 4, leagueStudentMembers: 4, leagueGradClasses: 2, leagueSchools: 1, overLimit: [] });
-    const gap = await province.request('PUT', '/api/supervision/edu-counts', { year: 2026, schools: 1, gradClasses: 2, students: 900, studentMembers: 100 });
+    const gap = await province.request('POST', '/api/supervision/edu-counts', { year: 2026, schools: 1, gradClasses: 2, students: 900, studentMembers: 100 });
     expect(gap.status).toBe(422);
     expect(gap.body.error.code).toBe('REP_3_EXPLANATION_REQUIRED');
     expect(gap.body.error.message).toContain('学生团员数');
-    const explained = await province.request('PUT', '/api/supervision/edu-counts', {
+    const explained = await province.request('POST', '/api/supervision/edu-counts', {
       year: 2026, schools: 1, gradClasses: 2, students: 900, studentMembers: 100, explanation: '民办学校团员尚未录入系统，正在逐校核实补录中',
     });
     expect(explained.status).toBe(200);
     expect(explained.body.total.overLimit).toEqual(['studentMembers']);
     const grad = await province.get('/api/supervision/graduation?year=2026');
     expect(grad.body.total).toMatchObject({ eduGradClasses: 2, eduGraduatingStudents: 0 });
-    expect((await university.request('PUT', '/api/supervision/edu-counts', { year: 2026, schools: 1, gradClasses: 1, students: 1, studentMembers: 1 })).status).toBe(403);
+    expect((await university.request('POST', '/api/supervision/edu-counts', { year: 2026, schools: 1, gradClasses: 1, students: 1, studentMembers: 1 })).status).toBe(403);
   });
 
   it('exports a figure table as xlsx: the rows, then 合计, with rates formatted', async () => {

@@ -64,12 +64,12 @@ export function registerSupervisionRoutes(app: ZApp, ctx: AppContext): void {
     schema: { operationId: 'supervisionEduCounts', tags, summary: 'REP-3：教统数据与团内统计对照', querystring: FiguresQuery, response: { 200: EduResponse, ...errors } },
     handler: async (req) => eduFigures(ctx, requireAdmin(req), req.query),
   });
-  app.put('/api/supervision/edu-counts', {
+  app.post('/api/supervision/edu-counts', {
     config: admin,
     schema: { operationId: 'saveEduCounts', tags, summary: 'REP-3：填报本级教统数据（差距超过5%须说明）', body: EduCountsRequest, response: { 200: EduResponse, ...errors } },
     handler: async (req) => saveEduCounts(ctx, requireAdmin(req), req.body),
   });
-  app.put('/api/supervision/census', {
+  app.post('/api/supervision/census', {
     config: admin,
     schema: { operationId: 'saveCensus', tags, summary: 'ST-1：填报年度团统数（团的领导机关）', body: CensusRequest, response: { 200: CensusResponse, ...errors } },
     handler: async (req) => saveCensus(ctx, requireAdmin(req), req.body),
