@@ -22,8 +22,11 @@ import { MembersTab } from './members/MembersTab';
 import { OrgSearchBox } from './OrgSearchBox';
 import { OrgTree, type OrgTreeHandle } from './OrgTree';
 import { ChildrenTab } from './orgs/ChildrenTab';
+import { DevNumbersTab } from './supervision/DevNumbersTab';
+import { ReportsTab } from './supervision/ReportsTab';
+import { SupervisionTab } from './supervision/SupervisionTab';
 
-const TABS = ['members', 'children', 'cadres', 'admins', 'audit'] as const;
+const TABS = ['members', 'children', 'cadres', 'admins', 'audit', 'supervision', 'reports', 'devnumbers'] as const;
 type TabKey = (typeof TABS)[number];
 
 function useWindowHeight(): number {
@@ -160,6 +163,9 @@ export function ManagePage() {
         { key: 'cadres', label: '团干部', children: <CadresTab key={org.id} org={org} /> },
         { key: 'admins', label: '管理员', children: <AdminsTab key={org.id} org={org} /> },
         { key: 'audit', label: '操作日志', children: <AuditTab /> },
+        { key: 'supervision', label: '统计监督', children: <SupervisionTab org={org} /> },
+        { key: 'reports', label: '上报事项', children: <ReportsTab /> },
+        { key: 'devnumbers', label: '发展团员编号', children: <DevNumbersTab /> },
       ]
     : [];
 
