@@ -1,5 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rows } from '../../src/db/client';
 import { members, memberships, orgRollups, orgs, persons } from '../../src/db/schema';
 import { chinaDate } from '../../src/domain/dates';
 import { isBranchEntered, isMarked, isSchoolBranch, memberFigures } from '../../src/domain/supervision';
@@ -184,7 +185,7 @@ describe('rollups never drift (ST-1 … ST-5)', () => {
         } else {
           const empty = all.filter((o) => o.kind === 'BRANCH');
           const b = pick(empty);
-          const [{ n }] = (await t.ctx.db.execute(sql`SELECT count(*)::int AS n FROM members WHERE branch_id = ${b.id}`)).rows as [{ n: number }];
+          const [{ n }] = (await rows<{ n: number }>(t.ctx.db, sql`SELECT count(*)::int AS n FROM members WHERE branch_id = ${b.id}`)) as [{ n: number }];
           if (n === 0) await t.ctx.db.update(orgs).set({ deletedAt: t.clock.now() }).where(eq(orgs.id, b.id));
         }
       },
