@@ -133,7 +133,8 @@ describe('supervision journey', () => {
     const hangzhou = table.locator('.ant-table-tbody tr', { hasText: '杭州市团委' });
     await visible(hangzhou);
     await visible(page.getByTestId('figure-chart').locator('canvas'));
-    expect(await table.locator('.ant-table-tbody tr.ant-table-row').count()).toBe(11);
+    // 11 cities and the university.
+    expect(await table.locator('.ant-table-tbody tr.ant-table-row').count()).toBe(12);
     await screenshots(page, 'supervision-province', page.getByRole('button', { name: /组织树/ }));
 
     // Drill down: the city row, then the county row; the breadcrumb leads back up.
