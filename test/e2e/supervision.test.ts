@@ -167,7 +167,7 @@ describe('supervision journey', () => {
     // ST-4 at the university: the unmarked list; 上报事项 shows the demo reports filed below.
     await page.locator('.ant-breadcrumb a', { hasText: '浙江省团委' }).last().click();
     await visible(page.getByRole('heading', { name: '浙江省团委' }));
-    await page.getByText('学校团支部毕业时间标记').click();
+    await page.getByText('毕业时间标记', { exact: true }).click();
     await visible(page.getByText(/未标记毕业时间的学校团支部/));
     await page.getByRole('tab', { name: '上报事项' }).click();
     await page.getByText('本级及下级上报').click();

@@ -1,5 +1,6 @@
 import * as echarts from 'echarts';
 import { useEffect, useRef } from 'react';
+import { useIsMobile } from '../../lib/useIsMobile';
 
 export interface ChartSeries {
   name: string;
@@ -15,6 +16,7 @@ export interface ChartSeries {
 export function FigureChart({ categories, series, onPick, height = 280 }: { categories: string[]; series: ChartSeries[]; onPick?: (index: number) => void; height?: number }) {
   const el = useRef<HTMLDivElement>(null);
   const chart = useRef<echarts.ECharts | null>(null);
+  const mobile = useIsMobile();
   const pick = useRef(onPick);
   pick.current = onPick;
 
@@ -40,7 +42,7 @@ export function FigureChart({ categories, series, onPick, height = 280 }: { cate
         tooltip: { trigger: 'axis' },
         legend: { top: 0, type: 'scroll' },
         grid: { left: 8, right: hasPercent ? 8 : 16, bottom: 8, top: 36, containLabel: true },
-        xAxis: { type: 'category', data: categories, axisLabel: { interval: 0, rotate: categories.length > 6 ? 30 : 0, width: 90, overflow: 'truncate' } },
+        xAxis: { type: 'category', data: categories, axisLabel: { interval: 0, rotate: categories.length > (mobile ? 3 : 6) ? (mobile ? 60 : 30) : 0, fontSize: mobile ? 10 : 12, width: mobile ? 64 : 90, overflow: 'truncate' } },
         yAxis: [
           { type: 'value', minInterval: 1 },
           ...(hasPercent ? [{ type: 'value', min: 0, max: 100, axisLabel: { formatter: '{value}%' } }] : []),
@@ -53,7 +55,7 @@ export function FigureChart({ categories, series, onPick, height = 280 }: { cate
       },
       true,
     );
-  }, [categories, series]);
+  }, [categories, series, mobile]);
 
   return <div ref={el} style={{ width: '100%', height }} data-testid="figure-chart" />;
 }

@@ -17,6 +17,7 @@ import {
 import { api, download, errorMessage } from '../../api/client';
 import type { Org, Page } from '../../api/types';
 import { ResponsiveModal } from '../../components/ResponsiveModal';
+import { useIsMobile } from '../../lib/useIsMobile';
 import { useManage } from '../context';
 import { FigureChart } from './FigureChart';
 
@@ -216,12 +217,23 @@ function EduForm({ year, total }: { year: number; total: EduRow }) {
 }
 
 const FIGURES: FigureId[] = ['ST1', 'ST2', 'ST3', 'ST4', 'ST5', 'ST6', 'ST7', 'REP3'];
+const SHORT: Record<FigureId, string> = {
+  ST1: '录入率',
+  ST2: '录入与完整度',
+  ST3: '新发展团员',
+  ST4: '毕业时间标记',
+  ST5: '毕业统计',
+  ST6: '转接进度',
+  ST7: '发展编号',
+  REP3: '教统核团统',
+};
 const WITH_YEAR: FigureId[] = ['ST1', 'ST5', 'REP3'];
 
 /** 统计监督: the figures of the selected org's subtree, broken down by its next level (ST-1 … ST-7, REP-3). */
 export function SupervisionTab({ org }: { org: Org }) {
   const { actingOrgId } = useManage();
   const { message } = App.useApp();
+  const mobile = useIsMobile();
   const [figure, setFigure] = useState<FigureId>('ST1');
   const [year, setYear] = useState(THIS_YEAR);
   const [census, setCensus] = useState<{ orgId: number; name: string; census: number | null } | null>(null);
@@ -301,9 +313,16 @@ export function SupervisionTab({ org }: { org: Org }) {
 
   return (
     <div>
-      <Space wrap style={{ marginBottom: 12 }}>
-        <Segmented<FigureId> value={figure} onChange={setFigure} options={FIGURES.map((f) => ({ value: f, label: FIGURE_TITLES[f] }))} />
-      </Space>
+      <div style={{ marginBottom: 12 }}>
+        {mobile ? (
+          <Select<FigureId> aria-label="统计项目" value={figure} onChange={setFigure} options={FIGURES.map((f) => ({ value: f, label: FIGURE_TITLES[f] }))} style={{ width: '100%' }} />
+        ) : (
+          <Segmented<FigureId> value={figure} onChange={setFigure} options={FIGURES.map((f) => ({ value: f, label: <span title={FIGURE_TITLES[f]}>{SHORT[f]}</span> }))} />
+        )}
+      </div>
+      <Typography.Title level={5} style={{ marginTop: 0 }}>
+        {FIGURE_TITLES[figure]}
+      </Typography.Title>
       <Space wrap style={{ marginBottom: 12, display: 'flex' }}>
         {WITH_YEAR.includes(figure) && <Select aria-label="年度" value={year} onChange={setYear} options={YEARS.map((y) => ({ value: y, label: `${y}年` }))} style={{ width: 110 }} />}
         {figure !== 'ST6' && (
