@@ -66,7 +66,7 @@ export async function seedSupervisionDemo(
   const [member] = await rows<{ id: number; person_id: number; name: string; masked: string }>(
     tx,
     sql`SELECT m.id, m.person_id, p.name, p.id_number_masked AS masked FROM members m JOIN persons p ON p.id = m.person_id
-         WHERE m.branch_id = ${d.classBranch.id} AND m.is_cadre = false ORDER BY m.id DESC LIMIT 1`,
+         WHERE m.branch_id = ${d.classBranch.id} AND m.is_cadre = false ORDER BY m.id LIMIT 1`,
   );
   if (member) {
     const [r] = await tx
