@@ -56,7 +56,7 @@ if (existing!.n === 0) {
   await db.execute(sql`
     INSERT INTO persons (id, name, id_number_enc, id_number_idx, id_number_masked, gender, birth_date)
     SELECT i, '团员' || i, '\\x00'::bytea, sha256(int8send(i)), '339***********' || lpad((i % 10000)::text, 4, '0'), 'MALE', DATE '2005-01-01'
-      FROM generate_series(1, ${MEMBERS}) i`);
+      FROM generate_series(1, ${MEMBERS}::int) i`);
   console.log(`persons: ${MEMBERS} in ${Date.now() - t} ms`);
   const branches = (await rows<{ n: number }>(db, sql`SELECT count(*)::int AS n FROM orgs WHERE kind = 'BRANCH'`))[0]!.n;
   for (let from = 1; from <= MEMBERS; from += CHUNK) {
@@ -68,7 +68,7 @@ if (existing!.n === 0) {
       SELECT i, CASE WHEN i % 10 = 0 THEN 'LEFT'::member_status ELSE 'ACTIVE'::member_status END, b.id, b.path, '汉族', 'LEAGUE_MEMBER',
              (2014 + i % 12) || '-05', CASE WHEN i % 3 = 0 THEN DATE '2025-01-01' END, 'VERIFIED', i % 4 <> 0,
              CASE WHEN i % 10 = 0 THEN 'AGE_28'::leave_reason END, now(), now()
-        FROM generate_series(${from}, ${to}) i JOIN b ON b.k = (i * 7919) % ${branches}`);
+        FROM generate_series(${from}::int, ${to}::int) i JOIN b ON b.k = (i::bigint * 7919) % ${branches}::int`);
     console.log(`members ${from}–${to}: ${Date.now() - t} ms (with the rollup triggers)`);
   }
   await db.execute(sql`ANALYZE`);
