@@ -95,7 +95,6 @@ const catalog = {
   ADM_1_SELF_REVOKE: ['RULE', '不能撤销自己的管理员身份，请由其他管理员或上级办理'],
   // supervision: statistics, development numbers, reports upward (ST, DEV-1/2, REP)
   ST_LEADERSHIP_ONLY: ['FORBIDDEN', '只有团的领导机关才能填报团统数和教统数据'],
-  ST_YEAR_INVALID: ['INVALID', '年度不正确'],
   DEV_1_RANGE_FORMAT: ['RULE', '号段格式不正确：起止编号须为12位数字'],
   DEV_1_NOT_DIRECT_CHILD: ['RULE', '号段只能下发给直属下级组织'],
   DEV_1_NOT_HELD: ['RULE', '只能从本组织收到的号段中下发'],
@@ -110,7 +109,6 @@ const catalog = {
   REP_BACKEND_ONLY: ['FORBIDDEN', '只有团中央后台才能执行删除或更正'],
   REP_BACKEND_CANNOT_FORWARD: ['RULE', '团中央后台不能再向上转报，请执行或退回'],
   REP_NO_PARENT: ['RULE', '本级没有上级组织，无法上报'],
-  REP_REASON_REQUIRED: ['INVALID', '退回须填写理由'],
   REP_ALREADY_OPEN: ['CONFLICT', '该对象已有未办结的上报事项'],
   REP_1_MEMBER_GONE: ['CONFLICT', '该团员记录已不存在或已变更'],
   REP_2_NOT_TOWNSHIP_CANDIDATE: ['RULE', '只有团委、团工委、团总支才有乡镇街道识别结果'],

@@ -153,6 +153,7 @@ describe('DEV-1/DEV-2 development numbers', () => {
     expect((await college.post('/api/members', input(3, '202600000005'))).body.error.code).toBe('DEV_1_NUMBER_VOIDED');
 
     const unused = await college.get(`/api/dev-numbers/unused?rangeId=${ranges.body.received[0].id}`);
+    expect((await county.get(`/api/dev-numbers/unused?rangeId=${ranges.body.received[0].id}`)).status).toBe(404);
     expect(unused.body.numbers).toEqual(['202600000001', '202600000002', '202600000004', '202600000006', '202600000007', '202600000008', '202600000009', '202600000010']);
 
     // Reported upward: the province sees the explanation and the accounting per next-level org.

@@ -188,5 +188,9 @@ describe('GET /api/supervision/figures (ST-1 … ST-4)', () => {
     await wb2.xlsx.load(roster.raw.rawPayload as never);
     // Header + the five members who joined 2017 or later (active or not: a roster of who was developed).
     expect(wb2.worksheets[0]!.rowCount).toBe(1 + 6);
+    // SEC-4: masked ID numbers only.
+    const ids = (wb2.worksheets[0]!.getColumn(3).values as unknown[]).slice(2).map(String);
+    expect(ids).toHaveLength(6);
+    for (const id of ids) expect(id).toMatch(/^\d{3}\*{14}[\dX]$/);
   });
 });

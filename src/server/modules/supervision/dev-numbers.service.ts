@@ -4,7 +4,7 @@ import { devNumberRanges, devNumberVoids, orgs } from '../../../db/schema';
 import { DomainError, assertRule } from '../../../domain/errors';
 import { isWithin } from '../../../domain/scope';
 import { checkRange, issuesFreshRanges, rangeContains, rangeSize, rangesOverlap, type DevVoidReason } from '../../../domain/supervision';
-import { adminAuditActor, writeAudit } from '../../audit';
+import { adminAuditActor, refuseOutOfScope, writeAudit } from '../../audit';
 import type { AdminActor, AppContext } from '../../context';
 import { inSubtree } from '../orgs/orgs.repo';
 import { orgInScopeOr404 } from '../orgs/orgs.service';
@@ -179,7 +179,9 @@ export async function unusedNumbers(ctx: AppContext, actor: AdminActor, rangeId:
     .select()
     .from(devNumberRanges)
     .where(and(eq(devNumberRanges.id, rangeId), inSubtree(devNumberRanges.recipientPath, actor.scope.path)));
-  if (!range) throw new DomainError('NOT_FOUND');
+  if (!range) {
+    return refuseOutOfScope(ctx, actor, 'dev_number_range', rangeId, async () => (await ctx.db.select({ id: devNumberRanges.id }).from(devNumberRanges).where(eq(devNumberRanges.id, rangeId))).length > 0);
+  }
   const limit = 200;
   const list = await queryRows<{ n: string }>(
     ctx.db,

@@ -58,7 +58,8 @@ function FigureView<R extends Drill>({
   extraColumns?: ColumnsType<R>;
 }) {
   const { selectOrg } = useManage();
-  const drill = (r: R) => r.hasChildren && r.orgId !== data.org.id && selectOrg(r.orgId);
+  // Any row drills down, a branch too (its own figures, no rows below).
+  const drill = (r: R) => r.orgId !== data.org.id && selectOrg(r.orgId);
   const charted = columns.filter((c) => chartKeys.includes(c.key));
   const categories = useMemo(() => data.rows.map((r) => r.name), [data.rows]);
   const series = useMemo(() => charted.map((c) => ({ name: c.label, values: data.rows.map((r) => c.value(r)), percent: c.kind === 'ratio' })), [charted, data.rows]);
@@ -68,7 +69,7 @@ function FigureView<R extends Drill>({
       key: 'name',
       fixed: 'left',
       width: 180,
-      render: (_, r) => (r.hasChildren ? <a onClick={() => drill(r)}>{r.name}</a> : r.name),
+      render: (_, r) => <a onClick={() => drill(r)}>{r.name}</a>,
     },
     ...columns.map((c) => ({
       title: c.label,
@@ -97,7 +98,7 @@ function FigureView<R extends Drill>({
         dataSource={data.rows}
         pagination={false}
         scroll={{ x: 'max-content' }}
-        onRow={(r) => ({ onClick: (e) => (e.target as HTMLElement).closest('button, a') === null && drill(r), style: r.hasChildren ? { cursor: 'pointer' } : undefined })}
+        onRow={(r) => ({ onClick: (e) => (e.target as HTMLElement).closest('button, a') === null && drill(r), style: { cursor: 'pointer' } })}
         locale={{ emptyText: '没有下级组织' }}
         summary={() => (
           <Table.Summary fixed>
