@@ -91,33 +91,39 @@ CREATE OR REPLACE FUNCTION sup_apply_rollup_delta(d sup_rollup_delta[]) RETURNS 
 $$;
 --> statement-breakpoint
 -- Member deltas: per-branch sums are added to branch_stats and, through the branch's current path,
--- to every ancestor. A branch becomes 完成录入 (ST-2) when its active count leaves 0, and stops being
--- so when it returns to 0: computed from the branch's count before this statement (same snapshot).
+-- to every ancestor. A branch becomes 完成录入 (ST-2) when its active count leaves 0 and stops being
+-- so when it returns to 0. Race-free under concurrency:
+--   * the branch org rows are locked FOR SHARE first (in id order): a concurrent move or change of
+--     the branch (which holds the row exclusively) finishes first, and the locked read returns the
+--     branch's latest path, so the deltas land on the ancestors the branch has now;
+--   * the before/after count comes from the branch_stats upsert's RETURNING (the row lock makes it
+--     the latest committed value plus ours), never from a snapshot another writer may have changed.
 CREATE OR REPLACE FUNCTION sup_apply_member_delta(d sup_member_delta[]) RETURNS void LANGUAGE sql AS $$
   WITH agg AS (
     SELECT x.branch_id, sum(x.active)::int AS active, sum(x.complete)::int AS complete, sum(x.since_2017)::int AS since_2017,
            sum(x.since_2019)::int AS since_2019, sum(x.late_2019)::int AS late_2019
       FROM unnest(d) AS x GROUP BY x.branch_id
     HAVING sum(x.active) <> 0 OR sum(x.complete) <> 0 OR sum(x.since_2017) <> 0 OR sum(x.since_2019) <> 0 OR sum(x.late_2019) <> 0
-  ), before AS (
-    SELECT a.*, coalesce(b.active, 0) AS active0 FROM agg a LEFT JOIN branch_stats b ON b.branch_id = a.branch_id
+  ), branch AS (
+    SELECT o.id, o.path, (o.kind::text = 'BRANCH' AND o.deleted_at IS NULL) AS live_branch, sup_is_school_branch(o) AS school
+      FROM orgs o WHERE o.id IN (SELECT branch_id FROM agg) ORDER BY o.id FOR SHARE
   ), up AS (
     INSERT INTO branch_stats AS b (branch_id, active, complete, since_2017, since_2019, late_2019)
-    SELECT branch_id, active, complete, since_2017, since_2019, late_2019 FROM agg ORDER BY branch_id
+    SELECT a.branch_id, a.active, a.complete, a.since_2017, a.since_2019, a.late_2019
+      FROM agg a WHERE (SELECT count(*) FROM branch) >= 0 ORDER BY a.branch_id
     ON CONFLICT (branch_id) DO UPDATE SET
       active = b.active + excluded.active, complete = b.complete + excluded.complete,
       since_2017 = b.since_2017 + excluded.since_2017, since_2019 = b.since_2019 + excluded.since_2019,
       late_2019 = b.late_2019 + excluded.late_2019
-    RETURNING b.branch_id
+    RETURNING b.branch_id, b.active
   )
   SELECT sup_apply_rollup_delta(ARRAY(
-    SELECT ROW(o.path, a.active, a.complete, a.since_2017, a.since_2019, a.late_2019, 0,
-      CASE WHEN o.kind::text = 'BRANCH' AND o.deleted_at IS NULL THEN (a.active0 + a.active > 0)::int - (a.active0 > 0)::int ELSE 0 END,
+    SELECT ROW(br.path, a.active, a.complete, a.since_2017, a.since_2019, a.late_2019, 0,
+      CASE WHEN br.live_branch THEN (u.active > 0)::int - (u.active - a.active > 0)::int ELSE 0 END,
       0, 0,
-      CASE WHEN sup_is_school_branch(o) THEN a.active ELSE 0 END,
+      CASE WHEN br.school THEN a.active ELSE 0 END,
       0)::sup_rollup_delta
-      FROM before a JOIN orgs o ON o.id = a.branch_id))
-   WHERE (SELECT count(*) FROM up) >= 0
+      FROM agg a JOIN up u ON u.branch_id = a.branch_id JOIN branch br ON br.id = a.branch_id))
 $$;
 --> statement-breakpoint
 CREATE OR REPLACE FUNCTION sup_members_rollup() RETURNS trigger LANGUAGE plpgsql AS $$

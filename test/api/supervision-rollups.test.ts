@@ -232,4 +232,20 @@ describe('rollups never drift (ST-1 … ST-5)', () => {
     expect([await read(b), await read(y), await read(prov)]).toEqual([0, 0, p0]);
     await expectNoDrift('single member');
   });
+
+  it('concurrent entries and leaves in different branches neither deadlock nor drift (PostgreSQL runs them in parallel)', async () => {
+    const prov = (await t.ctx.db.select().from(orgs).where(eq(orgs.id, tree.province.id)))[0]!;
+    const committees = await Promise.all([0, 1, 2].map((i) => f.org(prov, { name: `并发团委${i}`, kind: 'COMMITTEE' })));
+    const targets = await Promise.all(committees.flatMap((c, i) => [0, 1].map((j) => f.org(c, { name: `并发支部${i}-${j}`, kind: 'BRANCH' }))));
+    const results = await Promise.all(
+      Array.from({ length: 24 }, (_, i) => province.post('/api/members', memberInput(targets[i % targets.length]!.id, 700 + i, { developmentNumber: `2020${String(7000 + i).padStart(8, '0')}` }))),
+    );
+    expect(results.map((r) => r.status)).toEqual(Array(24).fill(201));
+    const leaves = await Promise.all(results.slice(0, 10).map((r) => province.post(`/api/members/${r.body.id}/leave`, { reason: 'VOLUNTARY' })));
+    expect(leaves.map((r) => r.status)).toEqual(Array(10).fill(200));
+    await expectNoDrift('concurrent');
+    const [rollup] = await t.ctx.db.select().from(orgRollups).where(eq(orgRollups.orgId, committees[0]!.id));
+    // Members i ≡ 0, 1 (mod 6) went to its two branches (8), and i = 0, 1, 6, 7 left.
+    expect(rollup!.membersActive).toBe(4);
+  });
 });
