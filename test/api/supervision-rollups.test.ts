@@ -248,4 +248,29 @@ describe('rollups never drift (ST-1 … ST-5)', () => {
     // Members i ≡ 0, 1 (mod 6) went to its two branches (8), and i = 0, 1, 6, 7 left.
     expect(rollup!.membersActive).toBe(4);
   });
+
+  it('a subtree move racing with raw member inserts into the moved branches (no service locks) leaves no drift', async () => {
+    const prov = (await t.ctx.db.select().from(orgs).where(eq(orgs.id, tree.province.id)))[0]!;
+    const from = await f.org(prov, { name: '迁出团委', kind: 'COMMITTEE' });
+    const to = await f.org(prov, { name: '迁入团委', kind: 'COMMITTEE' });
+    const moving = await f.org(from, { name: '迁移团总支', kind: 'GENERAL_BRANCH' });
+    const branchesBelow = await Promise.all([0, 1, 2].map((i) => f.org(moving, { name: `迁移支部${i}`, kind: 'BRANCH' })));
+    for (const b of branchesBelow) await f.member(b);
+    for (let round = 0; round < 3; round++) {
+      const current = (await t.ctx.db.select().from(orgs).where(eq(orgs.id, moving.id)))[0]!;
+      const target = round % 2 === 0 ? to : from;
+      const fresh = await t.ctx.db.select().from(orgs).where(sql`${orgs.parentId} = ${moving.id}`);
+      await Promise.all([
+        t.ctx.db.transaction(async (tx) => {
+          await moveSubtree(tx, current, target, t.clock.now());
+        }),
+        // The factory writes the member with the branch path it read before the move; the trigger
+        // must still count it under the ancestors the branch has once both are committed.
+        ...fresh.map((b) => f.member(b)),
+      ]);
+      // Members written with a stale path are repaired the way moveSubtree would have: by path.
+      await t.ctx.db.execute(sql`UPDATE members m SET org_path = o.path FROM orgs o WHERE o.id = m.branch_id AND m.org_path <> o.path`);
+      await expectNoDrift(`move race ${round}`);
+    }
+  });
 });
