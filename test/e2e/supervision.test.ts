@@ -169,6 +169,18 @@ describe('supervision journey', () => {
     await visible(page.getByRole('heading', { name: '浙江省团委' }));
     await page.getByText('毕业时间标记', { exact: true }).click();
     await visible(page.getByText(/未标记毕业时间的学校团支部/));
+    await page.getByText('转接进度', { exact: true }).click();
+    await visible(page.getByText(/随“组织关系转接”功能一起提供/));
+    // ST-7: the demo range of 500 numbers issued to the university; REP-3: the 教统 form of the province.
+    await page.getByText('发展编号', { exact: true }).click();
+    await visible(page.locator('.ant-table-tbody tr', { hasText: '浙江演示大学团委' }).filter({ hasText: '500' }));
+    await page.getByText('教统核团统', { exact: true }).click();
+    await visible(page.getByText(/填报本级 \d{4} 年教统数据/));
+    await visible(page.getByText('学生团员数', { exact: true }).first());
+    await screenshots(page, 'supervision-edu');
+    await page.getByRole('tab', { name: '发展团员编号' }).click();
+    await visible(page.getByText('向直属下级下发号段'));
+    await screenshots(page, 'supervision-devnumbers');
     await page.getByRole('tab', { name: '上报事项' }).click();
     await page.getByText('本级及下级上报').click();
     await visible(page.getByText('乡镇街道团委识别更正'));
