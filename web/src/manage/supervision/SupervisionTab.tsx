@@ -109,8 +109,11 @@ function FigureView<R extends Drill>({
                   {formatCell(c.kind, c.value(data.total))}
                 </Table.Summary.Cell>
               ))}
-              {extraColumns.map((_, i) => (
-                <Table.Summary.Cell key={`x${i}`} index={columns.length + 1 + i} />
+              {extraColumns.map((col, i) => (
+                // The org's own row: facts like REP-3's gap apply to it too; actions do not.
+                <Table.Summary.Cell key={`x${i}`} index={columns.length + 1 + i}>
+                  {col.key === 'over' || col.key === 'explanation' ? ((col as { render?: (v: unknown, r: R, i: number) => React.ReactNode }).render?.(undefined, data.total, -1) ?? null) : null}
+                </Table.Summary.Cell>
               ))}
             </Table.Summary.Row>
           </Table.Summary>
