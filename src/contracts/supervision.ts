@@ -6,7 +6,7 @@ const Year = z.coerce.number().int().min(2017).max(2100);
 
 export const FiguresQuery = z.strictObject({ orgId: Id.optional(), year: Year.optional() });
 export const FigureExportQuery = z.strictObject({
-  figure: z.enum(['ST1', 'ST2', 'ST3', 'ST4', 'ST5', 'ST7', 'REP3']),
+  figure: z.enum(['ST1', 'ST2', 'ST3', 'ST4', 'ST5', 'ST6', 'ST7', 'REP3']),
   orgId: Id.optional(),
   year: Year.optional(),
 });
@@ -43,6 +43,16 @@ export const GraduationRowSchema = z.object({
   eduGraduatingStudents: z.number().nullable(),
 });
 export const GraduationResponse = z.object({ ...Head, total: GraduationRowSchema, rows: z.array(GraduationRowSchema) });
+
+export const TransferProgressRowSchema = z.object({
+  ...Drill,
+  notStarted: z.number(),
+  started: z.number(),
+  completed: z.number(),
+  overdueNodes: z.number(),
+  rank: z.number().nullable(),
+});
+export const TransferProgressResponse = z.object({ ...Head, total: TransferProgressRowSchema, rows: z.array(TransferProgressRowSchema) });
 
 export const DevRowSchema = z.object({ ...Drill, issued: z.number(), used: z.number(), explained: z.number(), unused: z.number() });
 export const DevFiguresResponse = z.object({ ...Head, total: DevRowSchema, rows: z.array(DevRowSchema) });

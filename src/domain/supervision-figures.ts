@@ -93,6 +93,43 @@ export const GRADUATION_COLUMNS: FigureColumn<GraduationRow>[] = [
   c('gradMembers', '毕业学生团员数', (r) => r.gradMembers),
 ];
 
+/**
+ * ST-6, per next-level org, for one campaign year: 学社衔接 transfers started from the subtree and
+ * completed, graduates still at school with no transfer started, and approval nodes addressed into the
+ * subtree pending for more than 10 days (TR-5). `rank` orders the lagging regions (通报).
+ */
+export interface TransferProgressRow {
+  orgId: number;
+  name: string;
+  notStarted: number;
+  started: number;
+  completed: number;
+  overdueNodes: number;
+  rank: number | null;
+}
+export const TRANSFER_COLUMNS: FigureColumn<TransferProgressRow>[] = [
+  c('notStarted', '未发起转接的毕业生团员', (r) => r.notStarted),
+  c('started', '已发起学社衔接转接', (r) => r.started),
+  p('startRate', '发起率（7月25日前应达100%）', (r) => ratio(r.started, r.started + r.notStarted), 1),
+  c('completed', '已接转成功', (r) => r.completed),
+  p('completeRate', '接收率（9月20日前基本完成）', (r) => ratio(r.completed, r.started), 1),
+  c('overdueNodes', '超过10天未处理的审批', (r) => r.overdueNodes),
+  c('rank', '滞后排名', (r) => r.rank),
+];
+
+/**
+ * 通报: rows with any campaign work ranked from the most lagging — lowest start rate first, then the
+ * most overdue approvals, then the lowest completion rate. Rows with nothing to do get no rank.
+ */
+export function rankLagging<R extends Omit<TransferProgressRow, 'rank'>>(rows: R[]): (R & { rank: number | null })[] {
+  const startRate = (r: R) => ratio(r.started, r.started + r.notStarted) ?? 1;
+  const completeRate = (r: R) => ratio(r.completed, r.started) ?? 1;
+  const active = rows.filter((r) => r.started + r.notStarted + r.overdueNodes > 0);
+  const ordered = [...active].sort((a, b) => startRate(a) - startRate(b) || b.overdueNodes - a.overdueNodes || completeRate(a) - completeRate(b) || a.orgId - b.orgId);
+  const rank = new Map(ordered.map((r, i) => [r.orgId, i + 1]));
+  return rows.map((r) => ({ ...r, rank: rank.get(r.orgId) ?? null }));
+}
+
 /** ST-7, per next-level org: the numbers it received. */
 export interface DevRow {
   orgId: number;

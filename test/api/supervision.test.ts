@@ -194,3 +194,40 @@ describe('GET /api/supervision/figures (ST-1 … ST-4)', () => {
     for (const id of ids) expect(id).toMatch(/^\d{3}\*{14}[\dX]$/);
   });
 });
+
+describe('ST-6 transfer campaign progress (TR-12, TR-5)', () => {
+  it('counts started, completed and not-started graduates per region, approvals pending over 10 days, and ranks the laggards', async () => {
+    const s = await createTestApp({ now: '2026-07-01T02:00:00.000Z' });
+    try {
+      const sf = new Factory(s);
+      const st = await sf.tree();
+      const grad = await sf.org(st.collegeA, { name: '2022级毕业班团支部', kind: 'BRANCH', category: 'GRADUATE', graduationAt: '2026-06' });
+      const grads = [await sf.member(grad), await sf.member(grad), await sf.member(grad)];
+      await s.ctx.db.update(members).set({ graduateStatus: 'GRADUATE', graduationAt: '2026-06' }).where(sql`${members.branchId} = ${grad.id}`);
+      const college = (await sf.admin(st.collegeA)).client;
+      const started = await college.post('/api/transfers', { memberIds: [grads[0]!.id], reason: 'UNEMPLOYED', fields: { address: '浙江省杭州市西湖区西溪街道某小区1幢' }, targetOrgId: st.township.id });
+      expect(started.status, JSON.stringify(started.body)).toBe(201);
+
+      s.clock.freeze(new Date('2026-07-12T02:00:00.000Z')); // the township's node is 11 days old
+      const prov = (await sf.admin(st.province)).client;
+      const res = await prov.get('/api/supervision/transfers?year=2026');
+      expect(res.status).toBe(200);
+      const row = (id: number) => res.body.rows.find((r: { orgId: number }) => r.orgId === id);
+      expect(row(st.university.id)).toMatchObject({ notStarted: 2, started: 1, completed: 0, overdueNodes: 0, rank: 1 });
+      expect(row(st.city.id)).toMatchObject({ notStarted: 0, started: 0, completed: 0, overdueNodes: 1, rank: 2 });
+      expect(res.body.total).toMatchObject({ notStarted: 2, started: 1, overdueNodes: 1 });
+
+      // Another year counts nothing started; the export has the same figure.
+      const other = await prov.get('/api/supervision/transfers?year=2025');
+      expect(other.body.total.started).toBe(0);
+      const file = await prov.get('/api/supervision/export?figure=ST6&year=2026');
+      expect(file.status).toBe(200);
+
+      // SEC-1: a county admin cannot read the university's figures.
+      const countyAdmin = (await sf.admin(st.county)).client;
+      expect((await countyAdmin.get(`/api/supervision/transfers?orgId=${st.university.id}`)).status).toBe(404);
+    } finally {
+      await s.close();
+    }
+  });
+});

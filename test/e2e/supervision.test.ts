@@ -170,7 +170,7 @@ describe('supervision journey', () => {
     await page.getByText('毕业时间标记', { exact: true }).click();
     await visible(page.getByText(/未标记毕业时间的学校团支部/));
     await page.getByText('转接进度', { exact: true }).click();
-    await visible(page.getByText(/随“组织关系转接”功能一起提供/));
+    await visible(page.getByText('滞后排名', { exact: true }).first());
     // ST-7: the demo range of 500 numbers issued to the university; REP-3: the 教统 form of the province.
     await page.getByText('发展编号', { exact: true }).click();
     await visible(page.locator('.ant-table-tbody tr', { hasText: '浙江演示大学团委' }).filter({ hasText: '500' }));

@@ -18,6 +18,7 @@ import {
   statusAfterForward,
 } from '../../src/domain/supervision';
 import { DEV_COLUMNS, ROLLUP_COLUMNS, formatCell } from '../../src/domain/supervision-figures';
+import { rankLagging } from '../../src/domain/supervision-figures';
 
 const org = { kind: 'BRANCH' as const, specialKind: null, industryCategory: 'HIGHER_EDUCATION' as const, deleted: false, schoolCode: null, graduationAt: null, graduationExemptReason: null };
 const province = { kind: 'LEADERSHIP' as const, leadershipLevel: 'PROVINCIAL' as const };
@@ -116,5 +117,22 @@ describe('REP-1/REP-2 steps', () => {
     expect(checkTownshipClaim(null, true)).toEqual({ ok: true });
     expect(checkTownshipClaim(null, false)).toMatchObject({ ok: false, code: 'REP_2_FLAG_ALREADY' });
     expect(checkTownshipClaim(true, true)).toMatchObject({ ok: false });
+  });
+});
+
+describe('ST-6 rankLagging (通报)', () => {
+  it('ranks the lowest start rate first, then the most overdue approvals; idle rows get no rank', () => {
+    const rows = rankLagging([
+      { orgId: 1, name: 'A', notStarted: 0, started: 10, completed: 10, overdueNodes: 0 },
+      { orgId: 2, name: 'B', notStarted: 5, started: 5, completed: 0, overdueNodes: 0 },
+      { orgId: 3, name: 'C', notStarted: 0, started: 4, completed: 1, overdueNodes: 3 },
+      { orgId: 4, name: 'D', notStarted: 0, started: 0, completed: 0, overdueNodes: 0 },
+    ]);
+    expect(rows.map((r) => [r.name, r.rank])).toEqual([
+      ['A', 3],
+      ['B', 1],
+      ['C', 2],
+      ['D', null],
+    ]);
   });
 });

@@ -25,8 +25,7 @@ import {
   UnusedNumbersQuery,
   UnusedNumbersResponse,
   VoidRequest,
-  VoidSchema,
-} from '../../../contracts/supervision';
+  VoidSchema, TransferProgressResponse } from '../../../contracts/supervision';
 import { PageQuery } from '../../../contracts/common';
 import { chinaDate } from '../../../domain/dates';
 import { contentDisposition } from '../../../lib/xlsx';
@@ -36,7 +35,7 @@ import type { ZApp } from '../../http/types';
 import { issueRange, listRanges, listVoids, registerVoid, unusedNumbers } from './dev-numbers.service';
 import { executeReport, fileMemberDeletion, fileTownshipFlag, forwardReport, getReport, listReports, refuseReport } from './reports.service';
 import { exportNewMemberRoster } from './roster.export';
-import { devFigures, eduFigures, exportFigure, figures, graduation, saveCensus, saveEduCounts, unmarkedBranches } from './supervision.service';
+import { devFigures, eduFigures, exportFigure, figures, graduation, saveCensus, saveEduCounts, transferProgress, unmarkedBranches } from './supervision.service';
 
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, 422: ErrorResponse };
 const admin = { access: 'admin' as const };
@@ -53,6 +52,11 @@ export function registerSupervisionRoutes(app: ZApp, ctx: AppContext): void {
     config: admin,
     schema: { operationId: 'supervisionGraduation', tags, summary: 'ST-5：毕业班、毕业生团支部、毕业学生、毕业学生团员统计', querystring: FiguresQuery, response: { 200: GraduationResponse, ...errors } },
     handler: async (req) => graduation(ctx, requireAdmin(req), req.query),
+  });
+  app.get('/api/supervision/transfers', {
+    config: admin,
+    schema: { operationId: 'supervisionTransfers', tags, summary: 'ST-6：学社衔接转接进度、超过10天未处理的审批和滞后排名（通报）', querystring: FiguresQuery, response: { 200: TransferProgressResponse, ...errors } },
+    handler: async (req) => transferProgress(ctx, requireAdmin(req), req.query),
   });
   app.get('/api/supervision/dev-numbers', {
     config: admin,

@@ -15,6 +15,8 @@ import {
   formatCell,
   type FigureColumn,
   type FigureId,
+  TRANSFER_COLUMNS,
+  rankLagging,
 } from '../../../domain/supervision-figures';
 import { neutralizeCell } from '../../../lib/xlsx';
 import { adminAuditActor, writeAudit } from '../../audit';
@@ -183,6 +185,74 @@ export async function graduation(ctx: AppContext, actor: AdminActor, q: { orgId?
     total: row(org.id, org.name, org.kind, children.length > 0, facts.total),
     rows: children.map((c) => row(c.org_id, c.name, c.kind, c.has_children, facts.byChild.get(c.org_id))),
   };
+}
+
+/** One count per child of `org` (null: the org itself), from a grouped query. */
+function byChild(list: { child: number | null; n: number }[]) {
+  const map = new Map<number | null, number>();
+  for (const r of list) map.set(r.child, (map.get(r.child) ?? 0) + r.n);
+  return map;
+}
+
+/**
+ * ST-6 for one campaign year (TR-12): per child, 学社衔接 transfers started from its subtree this year
+ * and those completed; graduates still in its branches with no open transfer; approval nodes addressed
+ * into it and pending for more than 10 days (TR-5). Each count reads a small indexed set (the year's
+ * transfers, the graduates, the pending nodes), never all members.
+ */
+export async function transferProgress(ctx: AppContext, actor: AdminActor, q: { orgId?: number; year?: number }) {
+  const org = await dashboardOrg(ctx, actor, q.orgId);
+  const year = q.year ?? currentYear(ctx);
+  const from = new Date(`${year}-01-01T00:00:00+08:00`);
+  const to = new Date(`${year + 1}-01-01T00:00:00+08:00`);
+  const cutoff = new Date(ctx.clock.now().getTime() - 10 * 86_400_000);
+  const ex = ctx.database.readDb;
+  const [children, crumbs, started, completed, waiting, overdue] = await Promise.all([
+    childList(ex, org),
+    breadcrumb(ex, actor, org),
+    queryRows<{ child: number | null; n: number }>(
+      ex,
+      sql`SELECT ${childKey(org, sql`t.from_path`)} AS child, count(*)::int AS n FROM transfers t
+           WHERE ${inSubtree(sql`t.from_path`, org.path)} AND t.school_to_society AND t.status <> 'CANCELLED'
+             AND t.created_at >= ${from} AND t.created_at < ${to} GROUP BY 1`,
+    ),
+    queryRows<{ child: number | null; n: number }>(
+      ex,
+      sql`SELECT ${childKey(org, sql`t.from_path`)} AS child, count(*)::int AS n FROM transfers t
+           WHERE ${inSubtree(sql`t.from_path`, org.path)} AND t.school_to_society AND t.status = 'COMPLETED'
+             AND t.created_at >= ${from} AND t.created_at < ${to} GROUP BY 1`,
+    ),
+    queryRows<{ child: number | null; n: number }>(
+      ex,
+      sql`SELECT ${childKey(org, sql`m.org_path`)} AS child, count(*)::int AS n FROM members m
+           WHERE ${inSubtree(sql`m.org_path`, org.path)} AND m.graduate_status = 'GRADUATE' AND m.status = 'ACTIVE'
+             AND NOT EXISTS (SELECT 1 FROM transfers t WHERE t.member_id = m.id AND t.status = 'OPEN') GROUP BY 1`,
+    ),
+    queryRows<{ child: number | null; n: number }>(
+      ex,
+      sql`SELECT ${childKey(org, sql`o.path`)} AS child, count(*)::int AS n FROM transfer_nodes n JOIN orgs o ON o.id = n.org_id
+           WHERE n.state = 'PENDING' AND n.opened_at < ${cutoff} AND ${inSubtree(sql`o.path`, org.path)} GROUP BY 1`,
+    ),
+  ]);
+  const s = byChild(started);
+  const c = byChild(completed);
+  const w = byChild(waiting);
+  const o = byChild(overdue);
+  const sum = (m: Map<number | null, number>) => [...m.values()].reduce((a, b) => a + b, 0);
+  const rows = rankLagging(
+    children.map((ch) => ({
+      orgId: ch.org_id,
+      name: ch.name,
+      kind: ch.kind,
+      hasChildren: ch.has_children,
+      notStarted: w.get(ch.org_id) ?? 0,
+      started: s.get(ch.org_id) ?? 0,
+      completed: c.get(ch.org_id) ?? 0,
+      overdueNodes: o.get(ch.org_id) ?? 0,
+    })),
+  );
+  const total = { orgId: org.id, name: org.name, kind: org.kind, hasChildren: children.length > 0, notStarted: sum(w), started: sum(s), completed: sum(c), overdueNodes: sum(o), rank: null };
+  return { org: head(org), breadcrumb: crumbs, year, total, rows };
 }
 
 /**
@@ -379,13 +449,17 @@ function figureWorkbook<R extends { name: string }>(title: string, orgName: stri
   return wb;
 }
 
-export async function exportFigure(ctx: AppContext, actor: AdminActor, q: { figure: Exclude<FigureId, 'ST6'>; orgId?: number; year?: number }) {
+export async function exportFigure(ctx: AppContext, actor: AdminActor, q: { figure: FigureId; orgId?: number; year?: number }) {
   let wb: ExcelJS.Workbook;
   let orgName: string;
   const title = FIGURE_TITLES[q.figure];
   if (q.figure === 'ST5') {
     const d = await graduation(ctx, actor, q);
     wb = figureWorkbook(`${title}（${d.year}年）`, d.org.name, GRADUATION_COLUMNS, d.rows, d.total);
+    orgName = d.org.name;
+  } else if (q.figure === 'ST6') {
+    const d = await transferProgress(ctx, actor, q);
+    wb = figureWorkbook(`${title}（${d.year}年）`, d.org.name, TRANSFER_COLUMNS, d.rows, d.total);
     orgName = d.org.name;
   } else if (q.figure === 'ST7') {
     const d = await devFigures(ctx, actor, q);

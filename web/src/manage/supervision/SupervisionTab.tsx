@@ -10,6 +10,7 @@ import {
   FIGURE_TITLES,
   GRADUATION_COLUMNS,
   ROLLUP_COLUMNS,
+  TRANSFER_COLUMNS,
   formatCell,
   type FigureColumn,
   type FigureId,
@@ -37,6 +38,7 @@ interface FigureData<R> {
 type RollupRow = Drill & Parameters<(typeof ROLLUP_COLUMNS)['ST1'][number]['value']>[0];
 type GradRow = Drill & Parameters<(typeof GRADUATION_COLUMNS)[number]['value']>[0];
 type DevRow = Drill & Parameters<(typeof DEV_COLUMNS)[number]['value']>[0];
+type TransferRow = Drill & Parameters<(typeof TRANSFER_COLUMNS)[number]['value']>[0];
 type EduRow = Drill & Parameters<(typeof EDU_COLUMNS)[number]['value']>[0] & { eduGraduatingStudents: number | null };
 
 const THIS_YEAR = new Date().getFullYear();
@@ -231,7 +233,7 @@ const SHORT: Record<FigureId, string> = {
   ST7: '发展编号',
   REP3: '教统核团统',
 };
-const WITH_YEAR: FigureId[] = ['ST1', 'ST5', 'REP3'];
+const WITH_YEAR: FigureId[] = ['ST1', 'ST5', 'ST6', 'REP3'];
 
 /** 统计监督: the figures of the selected org's subtree, broken down by its next level (ST-1 … ST-7, REP-3). */
 export function SupervisionTab({ org }: { org: Org }) {
@@ -242,12 +244,11 @@ export function SupervisionTab({ org }: { org: Org }) {
   const [year, setYear] = useState(THIS_YEAR);
   const [census, setCensus] = useState<{ orgId: number; name: string; census: number | null } | null>(null);
   const [exporting, setExporting] = useState(false);
-  const endpoint = figure === 'ST5' ? 'graduation' : figure === 'ST7' ? 'dev-numbers' : figure === 'REP3' ? 'edu-counts' : 'figures';
+  const endpoint = figure === 'ST5' ? 'graduation' : figure === 'ST6' ? 'transfers' : figure === 'ST7' ? 'dev-numbers' : figure === 'REP3' ? 'edu-counts' : 'figures';
   const query = { orgId: org.id, year: WITH_YEAR.includes(figure) || endpoint === 'figures' ? year : undefined };
   const data = useQuery({
     queryKey: ['supervision', endpoint, actingOrgId, query],
     queryFn: () => api.get<FigureData<never> & Record<string, unknown>>(`/api/supervision/${endpoint}`, { orgId: actingOrgId, query: endpoint === 'dev-numbers' ? { orgId: org.id } : query }),
-    enabled: figure !== 'ST6',
     placeholderData: keepPreviousData,
   });
 
@@ -265,10 +266,17 @@ export function SupervisionTab({ org }: { org: Org }) {
 
   const d = data.data;
   let body: React.ReactNode = null;
-  if (figure === 'ST6') {
-    body = <Alert type="info" showIcon title="组织关系转接进度（ST-6）随“组织关系转接”功能一起提供" description="包括按 TR-12 时间节点统计各地区转接进度、超过10天未处理的审批节点和进度滞后地区排名（通报）。" />;
-  } else if (d) {
-    if (figure === 'ST5') body = <FigureView<GradRow> data={d as unknown as FigureData<GradRow>} columns={GRADUATION_COLUMNS} chartKeys={['gradBranches', 'gradMembers']} />;
+  if (d) {
+    if (figure === 'ST6')
+      body = (
+        <>
+          <FigureView<TransferRow> data={d as unknown as FigureData<TransferRow>} columns={TRANSFER_COLUMNS} chartKeys={['notStarted', 'started', 'completed', 'overdueNodes']} />
+          <Typography.Paragraph type="secondary" style={{ marginTop: 8 }}>
+            时间节点（TR-12）：7月25日前非升学毕业生团员100%发起转接，9月20日前基本完成接收，升学的10月15日前完成。滞后排名按发起率从低到高、超期审批从多到少排列，用于通报。
+          </Typography.Paragraph>
+        </>
+      );
+    else if (figure === 'ST5') body = <FigureView<GradRow> data={d as unknown as FigureData<GradRow>} columns={GRADUATION_COLUMNS} chartKeys={['gradBranches', 'gradMembers']} />;
     else if (figure === 'ST7') body = <FigureView<DevRow> data={d as unknown as FigureData<DevRow>} columns={DEV_COLUMNS} chartKeys={['used', 'explained', 'unused', 'accounted']} />;
     else if (figure === 'REP3') {
       const e = d as unknown as FigureData<EduRow> & { canEnter: boolean };
@@ -329,7 +337,7 @@ export function SupervisionTab({ org }: { org: Org }) {
       </Typography.Title>
       <Space wrap style={{ marginBottom: 12, display: 'flex' }}>
         {WITH_YEAR.includes(figure) && <Select aria-label="年度" value={year} onChange={setYear} options={YEARS.map((y) => ({ value: y, label: `${y}年` }))} style={{ width: 110 }} />}
-        {figure !== 'ST6' && (
+        {(
           <Button icon={<DownloadOutlined />} loading={exporting} onClick={() => void exportFile('/api/supervision/export', { figure, orgId: org.id, year: query.year }, `${FIGURE_TITLES[figure]}.xlsx`)}>
             导出Excel
           </Button>
@@ -341,7 +349,7 @@ export function SupervisionTab({ org }: { org: Org }) {
         )}
       </Space>
       {data.isError && <Alert type="error" showIcon title={errorMessage(data.error)} />}
-      {data.isPending && figure !== 'ST6' ? <Card loading size="small" /> : body}
+      {data.isPending ? <Card loading size="small" /> : body}
       <CensusModal key={census?.orgId ?? 0} target={census} year={year} onClose={() => setCensus(null)} />
     </div>
   );
