@@ -13,12 +13,11 @@ import {
   persons,
   systemSettings,
 } from '../db/schema';
-import type { CadreNature, IndustryCategory, LeadershipLevel, OrgKind, SpecialKind } from '../domain/enums';
+import type { CadreNature, OrgKind } from '../domain/enums';
 import { EDUCATION_LEVELS, ETHNICITIES, OCCUPATIONS } from '../domain/enums';
 import { validateIdNumber, makeIdNumber } from '../domain/id-number';
 import { maskIdNumber, maskPhone } from '../domain/masking';
-import { LEAGUE_PREFIX, computeIsTownship, unitPart } from '../domain/orgs';
-import { childPath, rootPath } from '../domain/scope';
+import { LEAGUE_PREFIX, unitPart } from '../domain/orgs';
 import { chinaDate } from '../domain/dates';
 import { hashPassword } from '../lib/passwords';
 import { regionChildren } from '../lib/regions';
@@ -26,6 +25,7 @@ import type { AppContext } from '../server/context';
 import { derivedFacts } from '../server/modules/members/members.service';
 import { seedDemoTransfers } from './demo-transfers';
 import { seedSupervisionDemo } from './demo-supervision';
+import { orgBuilder, type SeedOrg } from './org-builder';
 import { birthDate, fictionalIdNumber, fictionalName, fictionalPhone, intBetween, pick, rng } from './fictional';
 
 /** The password of every demo account listed in README.md (except the one that shows the initial password). */
@@ -48,21 +48,6 @@ export const DEMO_ACCOUNTS = [
   { key: 'initial', name: '赵初始', idNumber: makeIdNumber('339901', '20060127', '082'), role: '团员，尚未登录：初始密码为身份证号码后8位，首次登录须修改' },
 ] as const;
 
-interface SeedOrg {
-  id: number;
-  parentId: number | null;
-  path: string;
-  depth: number;
-  name: string;
-  fullName: string;
-  kind: OrgKind;
-  leadershipLevel: LeadershipLevel | null;
-  specialKind: SpecialKind | null;
-  industryCategory: IndustryCategory;
-  regionCode: string | null;
-  isTownship: boolean | null;
-  schoolCode: string | null;
-}
 
 type PersonInsert = typeof persons.$inferInsert;
 type MemberInsert = typeof members.$inferInsert;
@@ -117,24 +102,7 @@ export async function seedDemo(ctx: AppContext, opts: { log?: (msg: string) => v
 
   await ctx.db.transaction(async (tx) => {
     // ---- organizations ----------------------------------------------------------------------
-    const seedOrgs: SeedOrg[] = [];
-    let nextOrgId = (await maxId(tx, 'orgs')) + 1;
-    const add = (parent: SeedOrg | null, o: Omit<SeedOrg, 'id' | 'parentId' | 'path' | 'depth' | 'isTownship' | 'leadershipLevel' | 'specialKind' | 'schoolCode'> & Partial<SeedOrg>) => {
-      const id = nextOrgId++;
-      const org: SeedOrg = {
-        leadershipLevel: null,
-        specialKind: null,
-        schoolCode: null,
-        ...o,
-        id,
-        parentId: parent?.id ?? null,
-        path: parent ? childPath(parent.path, id) : rootPath(id),
-        depth: parent ? parent.depth + 1 : 0,
-        isTownship: parent ? computeIsTownship(parent, { kind: o.kind, regionCode: o.regionCode }) : false,
-      };
-      seedOrgs.push(org);
-      return org;
-    };
+    const { orgs: seedOrgs, add, lastId } = orgBuilder((await maxId(tx, 'orgs')) + 1);
     const transition = (township: SeedOrg) =>
       add(township, {
         name: '学社衔接临时团支部',
@@ -233,7 +201,7 @@ export async function seedDemo(ctx: AppContext, opts: { log?: (msg: string) => v
       );
     }
     await insertBatches(tx, orgs, seedOrgs.map((o) => ({ ...o, createdAt: now, updatedAt: now })));
-    await tx.execute(sql`SELECT setval(pg_get_serial_sequence('orgs', 'id'), ${nextOrgId - 1})`);
+    await tx.execute(sql`SELECT setval(pg_get_serial_sequence('orgs', 'id'), ${lastId()})`);
     log(`组织 ${seedOrgs.length} 个`);
 
     // ---- people -------------------------------------------------------------------------------

@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { IdentityEvidence, IndustryCategory, LeadershipLevel, OrgKind, PoliticalStatus, SpecialKind } from '../domain/enums';
+import type { IdentityEvidence, PoliticalStatus } from '../domain/enums';
 import { EDUCATION_LEVELS, ETHNICITIES, OCCUPATIONS } from '../domain/enums';
 import { makeIdNumber } from '../domain/id-number';
-import { LEAGUE_PREFIX, computeIsTownship, unitPart } from '../domain/orgs';
-import { childPath, rootPath } from '../domain/scope';
+import { LEAGUE_PREFIX, unitPart } from '../domain/orgs';
 import { findRegion, regionChildren, regionPath } from '../lib/regions';
 import { derivedFacts } from '../server/modules/members/members.service';
+import { orgBuilder, type SeedOrg } from './org-builder';
 import { birthDate, fictionalName, intBetween, pick, rng } from './fictional';
 
 /**
@@ -43,21 +43,8 @@ export interface GenOptions {
   seed?: number;
 }
 
-export interface GenOrg {
-  id: number;
-  parentId: number | null;
-  path: string;
-  depth: number;
-  name: string;
-  fullName: string;
-  kind: OrgKind;
-  leadershipLevel: LeadershipLevel | null;
-  specialKind: SpecialKind | null;
-  industryCategory: IndustryCategory;
-  regionCode: string | null;
-  isTownship: boolean | null;
-  schoolCode: string | null;
-}
+/** The generator's orgs are the seed's: one builder, one shape. */
+export type GenOrg = SeedOrg;
 
 type BranchType = 'class' | 'teacher' | 'village' | 'community' | 'enterprise' | 'transition' | 'middle';
 
@@ -107,25 +94,8 @@ export function planTree(opts: GenOptions): GenPlan {
   const preset = SCALES[opts.scale];
   const memberTotal = opts.members ?? preset.members;
   const branchTarget = opts.members === undefined ? preset.branches : Math.max(1, Math.round(memberTotal / 15));
-  const orgs: GenOrg[] = [];
+  const { orgs, add } = orgBuilder(1);
   const branches: { org: GenOrg; type: BranchType; members: number }[] = [];
-  let nextId = 1;
-  const add = (parent: GenOrg | null, o: Pick<GenOrg, 'name' | 'fullName' | 'kind' | 'industryCategory' | 'regionCode'> & Partial<GenOrg>): GenOrg => {
-    const id = nextId++;
-    const org: GenOrg = {
-      leadershipLevel: null,
-      specialKind: null,
-      schoolCode: null,
-      ...o,
-      id,
-      parentId: parent?.id ?? null,
-      path: parent ? childPath(parent.path, id) : rootPath(id),
-      depth: parent ? parent.depth + 1 : 0,
-      isTownship: parent ? computeIsTownship(parent, { kind: o.kind, regionCode: o.regionCode }) : false,
-    };
-    orgs.push(org);
-    return org;
-  };
   const branch = (parent: GenOrg, type: BranchType, o: Pick<GenOrg, 'name' | 'fullName' | 'industryCategory' | 'regionCode'> & Partial<GenOrg>) => {
     const org = add(parent, { kind: 'BRANCH', ...o });
     branches.push({ org, type, members: 0 });
