@@ -71,8 +71,11 @@ describe('graduation season (GRAD-1…6)', () => {
     await expect.poll(() => page.locator('.ant-table-tbody tr', { hasText: '王团员' }).count()).toBe(0);
     await screenshots(page, 'graduation-delayed');
 
-    // The 延迟毕业团支部 was created below the college (GRAD-6): open it from the college's 下级组织.
+    // The 延迟毕业团支部 was created below the college (GRAD-6): open it from the college's 下级组织
+    // after a reload, as a colleague opening the page would.
+    await page.reload();
     await page.locator('.ant-tree').getByText('计算机科学与技术学院团委', { exact: true }).click();
+    await visible(page.getByRole('heading', { name: '计算机科学与技术学院团委' }));
     await page.getByRole('tab', { name: '下级组织', exact: true }).click();
     await page.locator('.ant-table-tbody tr', { hasText: '延迟毕业团支部' }).getByText('延迟毕业团支部', { exact: true }).first().click();
     await visible(page.getByRole('heading', { name: '延迟毕业团支部' }));
