@@ -82,8 +82,13 @@ export function overdueFrom(since: string, months: number): string {
   return addDays(addMonths(since, months), 1);
 }
 
+/** Stays that began before this date are over the limit today (the SQL lists use it as is). */
+export function overdueCutoff(today: string, months: number): string {
+  return addMonths(today, -months);
+}
+
 export function isOverdue(since: string, months: number, today: string): boolean {
-  return today >= overdueFrom(since, months);
+  return since < overdueCutoff(today, months);
 }
 
 /** The new grade a school expects branches for after enrolment: “2026级”. */

@@ -7,13 +7,13 @@ import {
   DESTINATION_FIELDS,
   MOBILE_LIMIT_MONTHS,
   TRANSITION_LIMIT_MONTHS,
-  addMonths,
   campaignDeadlines,
   checkMobilePlacement,
   isDestinationComplete,
   isGraduateForDestination,
   isPast,
   newGradeLabel,
+  overdueCutoff,
   type Destination,
 } from '../../../domain/campaign';
 import { chinaDate } from '../../../domain/dates';
@@ -176,8 +176,8 @@ export async function campaignOverview(ctx: AppContext, actor: AdminActor, orgId
   const year = Number(today.slice(0, 4));
   const d = campaignDeadlines(year, ctx.config.campaignDeadlines);
   const inScope = inSubtree(sql`m.org_path`, org.path);
-  const mobileSince = addMonths(today, -MOBILE_LIMIT_MONTHS);
-  const transitionSince = addMonths(today, -TRANSITION_LIMIT_MONTHS);
+  const mobileSince = overdueCutoff(today, MOBILE_LIMIT_MONTHS);
+  const transitionSince = overdueCutoff(today, TRANSITION_LIMIT_MONTHS);
   const yearStart = `${year}-01-01`;
   const specs: ListSpec[] = [
     {
