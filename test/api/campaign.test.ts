@@ -27,7 +27,7 @@ const audits = (action: string, objectId: number) =>
 const adminOf = async (org: OrgRow): Promise<Client> => (await f.admin(org)).client;
 const list = (overview: any, key: string) => overview.lists.find((l: any) => l.key === key);
 const put = (c: Client, id: number, body: Record<string, unknown>) =>
-  c.request('PUT', `/api/graduation/destinations/${id}`, {
+  c.request('PATCH', `/api/graduation/destinations/${id}`, {
     destinationUnit: null,
     destinationAddress: null,
     destinationRegionCode: null,

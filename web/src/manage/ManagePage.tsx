@@ -22,10 +22,11 @@ import { MembersTab } from './members/MembersTab';
 import { OrgSearchBox } from './OrgSearchBox';
 import { OrgTree, type OrgTreeHandle } from './OrgTree';
 import { ChildrenTab } from './orgs/ChildrenTab';
+import { CampaignTab, showsCampaignTab } from './campaign/CampaignTab';
 import { TransfersTab } from '../transfers/TransfersTab';
 import { TransfersTabLabel } from '../transfers/TransfersTabLabel';
 
-const TABS = ['members', 'children', 'cadres', 'admins', 'transfers', 'audit'] as const;
+const TABS = ['members', 'children', 'cadres', 'admins', 'transfers', 'campaign', 'audit'] as const;
 type TabKey = (typeof TABS)[number];
 
 function useWindowHeight(): number {
@@ -162,6 +163,7 @@ export function ManagePage() {
         { key: 'cadres', label: '团干部', children: <CadresTab key={org.id} org={org} /> },
         { key: 'admins', label: '管理员', children: <AdminsTab key={org.id} org={org} /> },
         { key: 'transfers', label: <TransfersTabLabel actingOrgId={actingOrgId} />, children: <TransfersTab key={org.id} org={org} /> },
+        ...(showsCampaignTab(org) ? [{ key: 'campaign', label: '学社衔接', children: <CampaignTab key={org.id} org={org} /> }] : []),
         { key: 'audit', label: '操作日志', children: <AuditTab /> },
       ]
     : [];

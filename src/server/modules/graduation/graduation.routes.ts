@@ -107,7 +107,7 @@ export function registerGraduationRoutes(app: ZApp, ctx: AppContext): void {
     },
   });
 
-  app.put('/api/graduation/destinations/:id', {
+  app.patch('/api/graduation/destinations/:id', {
     config: admin,
     schema: {
       operationId: 'updateGraduateDestination',
