@@ -124,7 +124,7 @@ function DestinationsView({ org }: { org: Org }) {
       key: 'op',
       width: 80,
       render: (_: unknown, r: DestinationItem) => (
-        <Button size="small" type="link" icon={<EditOutlined />} onClick={() => setEditing(r)}>
+        <Button size="small" type="link" icon={<EditOutlined />} aria-label={`填写${r.name}的毕业去向`} onClick={() => setEditing(r)}>
           填写
         </Button>
       ),
@@ -278,7 +278,7 @@ function CampaignListCard({ list, org, canPlace }: { list: CampaignList; org: Or
             dataSource={list.items}
             scroll={{ x: 480 }}
             pagination={list.items.length > 10 ? { pageSize: 10, size: 'small', showSizeChanger: false } : false}
-            rowSelection={list.key === 'UNPLACED' && memberList ? { selectedRowKeys: selected, onChange: (keys) => setSelected(keys as number[]) } : undefined}
+            rowSelection={list.key === 'UNPLACED' && memberList ? { selectedRowKeys: selected, onChange: (keys) => setSelected(keys as number[]), getCheckboxProps: (r) => ({ 'aria-label': `选择${r.name}` }) } : undefined}
           />
           {list.total > list.items.length && <Typography.Text type="secondary">仅显示前 {list.items.length} 项，共 {list.total} 项。</Typography.Text>}
         </>
@@ -400,7 +400,7 @@ function EmptyBranchesView() {
         columns={columns}
         dataSource={q.data?.items ?? []}
         scroll={{ x: 520 }}
-        rowSelection={{ selectedRowKeys: selected, onChange: (keys) => setSelected(keys as number[]) }}
+        rowSelection={{ selectedRowKeys: selected, onChange: (keys) => setSelected(keys as number[]), getCheckboxProps: (r) => ({ 'aria-label': `选择${r.name}` }) }}
         locale={{ emptyText: <Empty description="没有已清空的毕业生团组织或临时团支部" /> }}
         pagination={{ current: page, pageSize: 20, total: q.data?.total ?? 0, onChange: setPage, showSizeChanger: false, size: 'small' }}
       />
