@@ -18,7 +18,7 @@ describe('学社衔接 tab (TR-10 … TR-12, MEM-7, GRAD-8)', () => {
     await visible(page.getByRole('heading', { name: '计算机科学与技术学院团委' }));
     await page.getByRole('tab', { name: '学社衔接' }).click();
     await visible(page.getByText('2026年学社衔接时间节点'));
-    const unplaced = page.locator('.ant-card', { hasText: '后仍未办理转接的毕业生' });
+    const unplaced = page.locator('.ant-card', { hasText: '7月25日后仍未办理转接的毕业生' });
     await visible(unplaced.getByText(GRADUATE));
     await screenshots(page, 'campaign-deadlines');
 

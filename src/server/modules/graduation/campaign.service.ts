@@ -149,6 +149,7 @@ export async function updateDestination(ctx: AppContext, actor: AdminActor, memb
 // TR-10 … TR-12 lists
 
 const LIST_LIMIT = 200;
+const monthDay = (date: string) => `${Number(date.slice(5, 7))}月${Number(date.slice(8))}日`;
 const SCHOOL_CATEGORIES_SQL = sql.raw(
   INDUSTRY_CATEGORIES.filter(isSchoolDomain)
     .map((c) => `'${c}'`)
@@ -182,7 +183,7 @@ export async function campaignOverview(ctx: AppContext, actor: AdminActor, orgId
   const specs: ListSpec[] = [
     {
       key: 'UNPLACED',
-      title: `${d.start.slice(5)} 后仍未办理转接的毕业生`,
+      title: `${monthDay(d.start)}后仍未办理转接的毕业生`,
       rule: 'TR-10 / TR-12',
       active: isPast(d.start, today),
       // Graduates of 毕业生团组织 (not 延迟毕业) with no open or completed transfer.
@@ -212,7 +213,7 @@ export async function campaignOverview(ctx: AppContext, actor: AdminActor, orgId
     },
     {
       key: 'NOT_RECEIVED',
-      title: `${d.received.slice(5)} 前未被接收的学社衔接转接`,
+      title: `${monthDay(d.received)}前未被接收的学社衔接转接`,
       rule: 'TR-12',
       active: isPast(d.received, today),
       query: sql`SELECT 'TRANSFER' AS kind, t.id, t.member_name AS name, t.to_org_id AS "orgId", o.name AS "orgName",
@@ -224,7 +225,7 @@ export async function campaignOverview(ctx: AppContext, actor: AdminActor, orgId
     },
     {
       key: 'FURTHER_STUDY_LATE',
-      title: `${d.furtherStudy.slice(5)} 前未办结的升学转接`,
+      title: `${monthDay(d.furtherStudy)}前未办结的升学转接`,
       rule: 'TR-12',
       active: isPast(d.furtherStudy, today),
       query: sql`SELECT 'TRANSFER' AS kind, t.id, t.member_name AS name, t.to_org_id AS "orgId", o.name AS "orgName",

@@ -113,7 +113,13 @@ function DestinationsView({ org }: { org: Org }) {
     }
   };
   const columns: ColumnsType<DestinationItem> = [
-    { title: '姓名', dataIndex: 'name', width: 90, fixed: mobile ? undefined : 'left' },
+    {
+      title: '姓名',
+      dataIndex: 'name',
+      width: 90,
+      // On a phone the 操作 column is scrolled away: the name opens the form.
+      render: (v: string, r: DestinationItem) => (mobile ? <a onClick={() => setEditing(r)}>{v}</a> : v),
+    },
     ...(mobile ? [] : [{ title: '身份证号码', dataIndex: 'idNumber', width: 180 }]),
     { title: '所在团支部', dataIndex: 'branchName', width: 180, ellipsis: true },
     { title: '去向单位', dataIndex: 'destinationUnit', width: 160, ellipsis: true, render: (v: string | null) => v ?? <Typography.Text type="secondary">未填写</Typography.Text> },
@@ -213,7 +219,7 @@ function CampaignListCard({ list, org, canPlace }: { list: CampaignList; org: Or
   const columns: ColumnsType<CampaignItem> = [
     { title: list.key === 'NO_NEW_BRANCH' ? '组织' : '姓名', dataIndex: 'name', width: 140, ellipsis: true },
     ...(list.key === 'NO_NEW_BRANCH' ? [] : [{ title: list.items[0]?.kind === 'TRANSFER' ? '转入组织' : '所在团支部', dataIndex: 'orgName', width: 200, ellipsis: true }]),
-    ...(list.key === 'NO_NEW_BRANCH' ? [] : [{ title: list.items[0]?.kind === 'TRANSFER' ? '发起日期' : '转入日期', dataIndex: 'since', width: 110, render: (v: string | null) => formatDate(v) }]),
+    ...(list.key === 'NO_NEW_BRANCH' ? [] : [{ title: list.items[0]?.kind === 'TRANSFER' ? '发起日期' : '进入本支部', dataIndex: 'since', width: 110, render: (v: string | null) => formatDate(v) }]),
     {
       title: '操作',
       key: 'op',
