@@ -295,6 +295,28 @@ describe('MEM-7 graduate destinations', () => {
     expect(await audits('MEMBER_DESTINATION_UPDATE', g[1]!.id)).toHaveLength(1);
   });
 
+  it('a graduate moved out between validation and commit fails the whole commit: nothing written', async () => {
+    const college = await adminOf(tree.collegeA);
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('毕业生去向');
+    ws.addRow(['团员编号', '姓名', '去向单位']);
+    ws.addRow([g[1]!.id, g[1]!.person.name, '改后的单位']);
+    ws.addRow([g[2]!.id, g[2]!.person.name, '另一个单位']);
+    const job = await uploadAndValidate(college, Buffer.from(await wb.xlsx.writeBuffer()), { kind: 'DESTINATIONS', orgId: grad.id });
+    expect(job).toMatchObject({ errorRows: 0, can: { commit: true } });
+    const before = await memberRow(g[2]!.id);
+    const unit1 = (await memberRow(g[1]!.id)).destinationUnit;
+    await t.ctx.db.update(members).set({ branchId: tree.branchB1.id, orgPath: tree.branchB1.path }).where(eq(members.id, g[2]!.id));
+    const done = await commit(college, job.id);
+    // The engine's answer to a refusal inside the commit: back to VALIDATED, with the reason.
+    expect(done.body.status).toBe('VALIDATED');
+    expect(done.body.message).toContain('未写入任何数据');
+    expect(done.body.message).toContain('已不在本组织中');
+    expect((await memberRow(g[1]!.id)).destinationUnit).toBe(unit1);
+    expect((await memberRow(g[1]!.id)).destinationUnit).not.toBe('改后的单位');
+    await t.ctx.db.update(members).set({ branchId: before.branchId, orgPath: before.orgPath }).where(eq(members.id, g[2]!.id));
+  });
+
   it('the import checks every problem at once: unknown key, out-of-scope member, non-graduate, bad code, too long', async () => {
     const college = await adminOf(tree.collegeA);
     const foreign = await f.member(tree.branchB1);

@@ -117,7 +117,7 @@ export const destinationImport: ImportKind<DestinationStaged, Prep> = {
         .from(members)
         .where(and(eq(members.id, data.memberId), eq(members.status, 'ACTIVE'), inSubtree(members.orgPath, org?.path ?? job.scopePath)))
         .for('update');
-      if (!member) throw new DomainError('NOT_FOUND', `第${rowNo}行：团员编号${data.memberId}已不在本组织中，没有写入任何数据`);
+      if (!member) throw new DomainError('NOT_FOUND', `第${rowNo}行：团员编号${data.memberId}已不在本组织中，请重新导出后填写`);
       await writeDestination(tx, ctx, actor, member, data.name, data.destination, `Excel 导入（第${rowNo}行）`);
     }
   },
