@@ -245,6 +245,7 @@ describe('MEM-7 graduate destinations', () => {
     expect(notGraduate.body.error.code).toBe('MEM_7_NOT_GRADUATE');
     const other = await put(await adminOf(tree.collegeB), g[1]!.id, { destinationUnit: '越权' });
     expect(other.status).toBe(404);
+    expect((await audits('ACCESS_DENIED', g[1]!.id)).map((a) => a.reason)).toContain('OUT_OF_SCOPE');
     expect((await (await adminOf(tree.collegeB)).get(`/api/graduation/destinations?orgId=${grad.id}`)).status).toBe(404);
     expect(await memberRow(g[1]!.id)).toMatchObject({ destinationUnit: null, destinationRegionCode: null });
     expect(await memberRow(plain.id)).toMatchObject({ destinationUnit: null });
