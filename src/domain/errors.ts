@@ -147,6 +147,28 @@ const catalog = {
   TR_NOT_OPEN: ['CONFLICT', '该组织关系转接已办结或已撤销'],
   TR_CANCEL_STARTER_ONLY: ['FORBIDDEN', '只有发起方可以撤销该组织关系转接'],
   TR_9_LETTER_MIXED_TARGETS: ['RULE', '一封介绍信只能开给同一个转入组织'],
+  // supervision: statistics, development numbers, reports upward (ST, DEV-1/2, REP)
+  ST_LEADERSHIP_ONLY: ['FORBIDDEN', '只有团的领导机关才能填报团统数和教统数据'],
+  DEV_1_RANGE_FORMAT: ['RULE', '号段格式不正确：起止编号须为12位数字'],
+  DEV_1_NOT_DIRECT_CHILD: ['RULE', '号段只能下发给直属下级组织'],
+  DEV_1_NOT_HELD: ['RULE', '只能从本组织收到的号段中下发'],
+  DEV_1_OVERLAP: ['CONFLICT', '该号段与已下发的号段重叠'],
+  DEV_1_NUMBER_NOT_YOURS: ['RULE', '该发展团员编号属于下发给其他组织的号段，不能在本团支部使用'],
+  DEV_1_NUMBER_VOIDED: ['RULE', '该发展团员编号已登记为未使用（作废），不能再使用'],
+  DEV_2_NUMBER_USED: ['CONFLICT', '该编号已被团员使用，无需说明'],
+  DEV_2_ALREADY_EXPLAINED: ['CONFLICT', '该编号已登记过未使用说明'],
+  DEV_2_NOT_IN_RANGE: ['RULE', '该编号不在本组织及下级收到的号段内'],
+  REP_NOT_AT_YOUR_LEVEL: ['NOT_FOUND', '对象不存在或不在您的管理范围内'],
+  REP_CLOSED: ['CONFLICT', '该上报事项已办结'],
+  REP_BACKEND_ONLY: ['FORBIDDEN', '只有团中央后台才能执行删除或更正'],
+  REP_BACKEND_CANNOT_FORWARD: ['RULE', '团中央后台不能再向上转报，请执行或退回'],
+  REP_NO_PARENT: ['RULE', '本级没有上级组织，无法上报'],
+  REP_ALREADY_OPEN: ['CONFLICT', '该对象已有未办结的上报事项'],
+  REP_1_MEMBER_GONE: ['CONFLICT', '该团员记录已不存在或已变更'],
+  REP_1_HAS_TRANSFERS: ['RULE', '该团员有组织关系转接记录，不能作为误录入删除；如信息有误，请在转接完成后由所在团支部更正'],
+  REP_2_NOT_TOWNSHIP_CANDIDATE: ['RULE', '只有团委、团工委、团总支才有乡镇街道识别结果'],
+  REP_2_FLAG_ALREADY: ['RULE', '识别结果与上报的一致，无需更正'],
+  REP_3_EXPLANATION_REQUIRED: ['RULE', '教统数据与团内统计差距超过5%，须填写情况说明'],
 } as const satisfies Record<string, readonly [ErrorKind, string]>;
 
 export type ErrorCode = keyof typeof catalog;

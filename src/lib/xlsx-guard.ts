@@ -129,8 +129,11 @@ export async function guardXlsx(buf: Buffer): Promise<void> {
  * every non-ASCII character as a numeric character reference (&#27721;), which every XML parser
  * decodes and no chunk boundary can split. Called after guardXlsx, so sizes are already bounded.
  */
-export async function asciiXlsx(buf: Buffer): Promise<Buffer> {
-  const entries = zipEntries(buf);
+export async function asciiXlsx(buf: Buffer, rank: (name: string) => number = partRank): Promise<Buffer> {
+  // ExcelJS's streaming reader also needs the workbook parts before the worksheets (else it reads
+  // `model.sheets` of undefined), and writers do not keep one order — ExcelJS's own writer varies it
+  // under load. The rewritten zip puts them first.
+  const entries = zipEntries(buf).sort((a, b) => rank(a.name) - rank(b.name));
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
   let offset = 0;
@@ -172,6 +175,12 @@ export async function asciiXlsx(buf: Buffer): Promise<Buffer> {
   eocd.writeUInt32LE(cd.length, 12);
   eocd.writeUInt32LE(offset, 16);
   return Buffer.concat([...locals, cd, eocd]);
+}
+
+const FIRST_PARTS = ['[Content_Types].xml', '_rels/.rels', 'xl/_rels/workbook.xml.rels', 'xl/workbook.xml', 'xl/sharedStrings.xml', 'xl/styles.xml'];
+function partRank(name: string): number {
+  const i = FIRST_PARTS.indexOf(name);
+  return i === -1 ? FIRST_PARTS.length : i;
 }
 
 /**

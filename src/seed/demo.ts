@@ -25,6 +25,7 @@ import { regionChildren } from '../lib/regions';
 import type { AppContext } from '../server/context';
 import { derivedFacts } from '../server/modules/members/members.service';
 import { seedDemoTransfers } from './demo-transfers';
+import { seedSupervisionDemo } from './demo-supervision';
 import { birthDate, fictionalIdNumber, fictionalName, fictionalPhone, intBetween, pick, rng } from './fictional';
 
 /** The password of every demo account listed in README.md (except the one that shows the initial password). */
@@ -436,6 +437,14 @@ export async function seedDemo(ctx: AppContext, opts: { log?: (msg: string) => v
     await tx.execute(sql`SELECT setval(pg_get_serial_sequence('persons', 'id'), ${nextPersonId - 1})`);
     await tx.execute(sql`SELECT setval(pg_get_serial_sequence('members', 'id'), ${nextMemberId - 1})`);
     await seedDemoTransfers(tx, ctx, now, demoHash);
+    // ---- supervision (ST, DEV, REP): see demo-supervision.ts ----------------------------------
+    const adminOf = (o: SeedOrg) => grants.find((g) => g.org === o)!.personId;
+    await seedSupervisionDemo(tx, {
+      province, university, college: csCollege, classBranch: csClass2023, county: xihu, township: xixi,
+      provinceAdmin: adminOf(province), collegeAdmin: adminOf(csCollege), countyAdmin: adminOf(xihu), branchAdmin: adminOf(csClass2023),
+      now, year: Number(today.slice(0, 4)),
+    });
+    // ---- end supervision ------------------------------------------------------------------------
     await tx.insert(auditLog).values({
       at: now,
       action: 'DEMO_SEED',

@@ -2,3 +2,4 @@
 export * from './core';
 export * from './imports';
 export * from './transfers';
+export * from './supervision';

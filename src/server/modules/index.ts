@@ -10,6 +10,7 @@ import { registerMeRoutes } from './me/me.routes';
 import { registerMemberRoutes } from './members/members.routes';
 import { registerOrgRoutes } from './orgs/orgs.routes';
 import { registerRegionRoutes } from './regions/regions.routes';
+import { registerSupervisionRoutes } from './supervision/supervision.routes';
 import { registerSystemRoutes } from './system/system.routes';
 import { registerTransferRoutes } from './transfers/transfers.routes';
 
@@ -27,4 +28,5 @@ export const ROUTE_MODULES: ((app: ZApp, ctx: AppContext) => void)[] = [
   registerGraduationRoutes,
   registerImportRoutes,
   registerTransferRoutes,
+  registerSupervisionRoutes,
 ];

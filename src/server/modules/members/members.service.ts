@@ -28,6 +28,7 @@ import { hashPassword, temporaryPassword } from '../../../lib/passwords';
 import { adminAuditActor, auditOutOfScope, diffFields, refuseOutOfScope, writeAudit } from '../../audit';
 import type { AdminActor, AppContext } from '../../context';
 import { syncBranchCadre } from '../cadres/cadres.repo';
+import { assertDevNumberUsable } from '../supervision/dev-numbers.service';
 import { revokeSessionsOf } from '../auth/session-store';
 import { findOrg, findOrgInScope } from '../orgs/orgs.repo';
 import { lockOrgInScope, orgInScopeOr404 } from '../orgs/orgs.service';
@@ -239,6 +240,7 @@ export async function createMember(ctx: AppContext, actor: AdminActor, input: Cr
   const memberId = await ctx.db
     .transaction(async (tx) => {
       await lockOrgInScope(tx, actor, branch.id, 'share');
+      await assertDevNumberUsable(tx, input.developmentNumber, branch.path); // DEV-1/2
       const existing = await findPersonByIdNumber(tx, ctx.cipher, id.value, true);
       if (existing) {
         const [other] = await tx
