@@ -1,4 +1,4 @@
-// `npm run bench [-- --seconds 10 --connections 10 --only list,lookup]`
+// `npm run bench [-- --seconds 10 --connections 10 --only children,list,lookup,search,dashboard,approve,sweep --approvals 3000 --sweep 100000]`
 // HTTP benchmarks (autocannon) against a database loaded by `npm run gen`, each printed beside its
 // references measured in the same run on the same machine: Fastify hello-world req/s and the bare SQL
 // of the same query through `pg` (and, for the subtree list, the RuoYi-style `IN (descendant ids)`
@@ -9,7 +9,11 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import pg from 'pg';
+import { openDatabase } from '../src/db/client';
+import { sweepTransferDeadlines } from '../src/jobs/transfer-deadlines';
+import { systemClock } from '../src/lib/clock';
 import { PiiCipher, loadMasterKey } from '../src/lib/pii';
+import type { AppContext } from '../src/server/context';
 import { defaultKeyFile, loadConfig } from '../src/server/config';
 import { BENCH_ACCOUNTS, BENCH_PASSWORD } from '../src/seed/generate';
 import { queryGrams } from '../src/server/modules/orgs/orgs.repo';
@@ -20,12 +24,16 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '10' },
     only: { type: 'string' },
     port: { type: 'string', default: '3900' },
+    approvals: { type: 'string', default: '3000' },
+    sweep: { type: 'string', default: '100000' },
   },
 });
 const SECONDS = Number(values.seconds);
 const CONNECTIONS = Number(values.connections);
 const only = values.only ? new Set(values.only.split(',')) : null;
 const PORT = Number(values.port);
+const APPROVALS = Number(values.approvals);
+const CONNECTIONS_APPROVE = 50;
 const HELLO_PORT = PORT + 1;
 
 const config = loadConfig();
@@ -69,10 +77,11 @@ async function waitFor(url: string, child: ChildProcess, timeoutMs = 60_000) {
 }
 
 /** autocannon with exact percentiles: every response time is recorded, not a histogram bucket. */
-async function http(name: string, opts: { url: string; method?: 'GET' | 'POST'; headers?: Record<string, string>; body?: string; requests?: autocannon.Request[]; connections?: number }): Promise<Measured> {
+async function http(name: string, opts: { url: string; method?: 'GET' | 'POST'; headers?: Record<string, string>; body?: string; requests?: autocannon.Request[]; connections?: number; amount?: number }): Promise<Measured> {
   const latencies: number[] = [];
   let errors = 0;
   let instance!: autocannon.Instance;
+  const started = performance.now();
   const done = await new Promise<autocannon.Result>((resolve, reject) => {
     instance = autocannon(
       {
@@ -91,7 +100,35 @@ async function http(name: string, opts: { url: string; method?: 'GET' | 'POST'; 
       latencies.push(responseTime);
     });
   });
-  return summarize(name, latencies, SECONDS, errors + done.errors + done.timeouts);
+  return summarize(name, latencies, opts.amount ? (performance.now() - started) / 1000 : SECONDS, errors + done.errors + done.timeouts);
+}
+
+/** `count` transactions through `pg` with `concurrency` clients, for write references. */
+async function bareSqlTx(name: string, pool: pg.Pool, concurrency: number, count: number, work: (client: pg.PoolClient) => Promise<void>): Promise<Measured> {
+  const latencies: number[] = [];
+  let errors = 0;
+  let left = count;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      const client = await pool.connect();
+      try {
+        while (left-- > 0) {
+          const t = performance.now();
+          try {
+            await work(client);
+          } catch {
+            errors++;
+            await client.query('ROLLBACK').catch(() => undefined);
+          }
+          latencies.push(performance.now() - t);
+        }
+      } finally {
+        client.release();
+      }
+    }),
+  );
+  return summarize(name, latencies, (performance.now() - started) / 1000, errors);
 }
 
 /** The same query through `pg` with the same concurrency, for the "bare SQL" reference. */
@@ -132,7 +169,7 @@ async function main() {
   const env = { ...process.env, PORT: String(PORT), NODE_ENV: 'production', LOG_LEVEL: 'warn', ZHTJ_DATA_KEY: dataKey!, COOKIE_SECURE: '0', DEMO_SEED: '0' };
   const server = spawn(process.execPath, ['dist/server.js'], { env, stdio: ['ignore', 'inherit', 'inherit'] });
   const hello = spawn(process.execPath, ['--input-type=module', '-e', `import Fastify from 'fastify'; const app = Fastify(); app.get('/', async () => ({ hello: 'world' })); await app.listen({ port: ${HELLO_PORT}, host: '127.0.0.1' });`], { stdio: 'inherit' });
-  const pool = config.databaseUrl ? new pg.Pool({ connectionString: config.databaseUrl, max: CONNECTIONS }) : null;
+  const pool = config.databaseUrl ? new pg.Pool({ connectionString: config.databaseUrl, max: Math.max(CONNECTIONS, CONNECTIONS_APPROVE), options: '-c jit=off' }) : null;
   try {
     const bootStart = Date.now();
     await waitFor(`http://127.0.0.1:${PORT}/api/health`, server);
@@ -239,6 +276,118 @@ async function main() {
         );
       }
       print('组织名称搜索', [...rows, helloRow]);
+    }
+
+    if (want('dashboard')) {
+      const rows = [await http('GET /api/supervision/figures（全省仪表盘）', { url: `${base}/api/supervision/figures?orgId=${province.orgId}`, headers: h(province) })];
+      if (pool) {
+        rows.push(
+          await bareSql('同一查询（pg 直连，汇总表）', pool, () => ({
+            text: `SELECT o.id, o.name, r.* FROM orgs o LEFT JOIN org_rollups r ON r.org_id = o.id WHERE o.id = $1 OR (o.parent_id = $1 AND o.deleted_at IS NULL)`,
+            values: [province.orgId],
+          })),
+        );
+        const { path } = await q1<{ path: string }>('SELECT path FROM orgs WHERE id = $1', [province.orgId]);
+        rows.push(
+          await bareSql('不用汇总表：直接计数（参照）', pool, () => ({
+            text: `SELECT split_part(m.org_path, '/', 4) AS child, count(*) FROM members m WHERE m.org_path >= $1 AND m.org_path < $2 AND m.status = 'ACTIVE' GROUP BY 1`,
+            values: [path, `${path.slice(0, -1)}0`],
+          })),
+        );
+      }
+      print('全省统计仪表盘（ST-1）', [...rows, helloRow]);
+    }
+
+    if (want('approve') && pool) {
+      // Transfers from the university to a branch of a township, started by the university (the
+      // sending side), so the receiving node is the only one: the township admin approves them all.
+      const school = await login(BENCH_ACCOUNTS[3].idNumber);
+      const township = await login(BENCH_ACCOUNTS[2].idNumber);
+      const target = await q1<{ id: number }>(`SELECT id FROM orgs WHERE parent_id = $1 AND kind = 'BRANCH' AND deleted_at IS NULL ORDER BY special_kind NULLS FIRST, id LIMIT 1`, [township.orgId]);
+      const { path: schoolPath } = await q1<{ path: string }>('SELECT path FROM orgs WHERE id = $1', [school.orgId]);
+      const wanted = APPROVALS * 2; // half over HTTP, half for the bare-SQL reference
+      const candidates = (
+        await pool.query<{ id: number }>(
+          `SELECT m.id FROM members m WHERE m.org_path >= $1 AND m.org_path < $2 AND m.status = 'ACTIVE'
+             AND NOT EXISTS (SELECT 1 FROM transfers t WHERE t.member_id = m.id AND t.status = 'OPEN') ORDER BY m.id LIMIT $3`,
+          [schoolPath, `${schoolPath.slice(0, -1)}0`, wanted],
+        )
+      ).rows.map((r) => r.id);
+      for (let i = 0; i < candidates.length; i += 100) {
+        const r = await fetch(`${base}/api/transfers`, {
+          method: 'POST',
+          headers: { ...h(school), 'content-type': 'application/json' },
+          body: JSON.stringify({ memberIds: candidates.slice(i, i + 100), reason: 'WORK_CHANGE', targetOrgId: target.id }),
+        });
+        if (!r.ok) throw new Error(`发起转接失败：${r.status} ${await r.text()}`);
+      }
+      const nodes = (await pool.query<{ id: number; transfer_id: number }>(`SELECT id, transfer_id FROM transfer_nodes WHERE org_id = $1 AND state = 'PENDING' ORDER BY id`, [target.id])).rows;
+      if (nodes.length < 2) throw new Error(`没有待审批的节点（${nodes.length}）：检查压测数据`);
+      const httpNodes = nodes.slice(0, Math.ceil(nodes.length / 2)).map((n) => n.id);
+      const sqlNodes = nodes.slice(Math.ceil(nodes.length / 2));
+      let next = 0;
+      const rows = [
+        await http(`POST /api/transfer-nodes/:id/approve（${CONNECTIONS_APPROVE} 个并发客户端）`, {
+          url: `${base}/api/transfer-nodes/0/approve`,
+          method: 'POST',
+          connections: CONNECTIONS_APPROVE,
+          amount: httpNodes.length,
+          headers: { ...h(township), 'content-type': 'application/json' },
+          requests: [{ setupRequest: (req) => ({ ...req, path: `/api/transfer-nodes/${httpNodes[next++ % httpNodes.length]}/approve`, body: '{}' }) }],
+        }),
+      ];
+      // The same writes as one approval that completes a transfer, as bare SQL in one transaction each.
+      const targetPath = (await q1<{ path: string }>('SELECT path FROM orgs WHERE id = $1', [target.id])).path;
+      let k = 0;
+      rows.push(
+        await bareSqlTx(`同样的写入（pg 直连，每次一个事务，${CONNECTIONS_APPROVE} 并发）`, pool, CONNECTIONS_APPROVE, sqlNodes.length, async (client) => {
+          const n = sqlNodes[k++]!;
+          await client.query('BEGIN');
+          const t = (await client.query<{ member_id: number }>(`SELECT member_id FROM transfers WHERE id = $1 AND status = 'OPEN' FOR UPDATE`, [n.transfer_id])).rows[0]!;
+          await client.query(`UPDATE transfer_nodes SET state = 'APPROVED', decided_at = now() WHERE id = $1 AND state = 'PENDING'`, [n.id]);
+          await client.query(`UPDATE memberships SET ended_at = now(), end_reason = 'TRANSFER' WHERE member_id = $1 AND ended_at IS NULL`, [t.member_id]);
+          await client.query(`INSERT INTO memberships (member_id, branch_id, started_at, start_reason) VALUES ($1, $2, now(), 'TRANSFER')`, [t.member_id, target.id]);
+          await client.query(`UPDATE members SET branch_id = $2, org_path = $3, updated_at = now() WHERE id = $1`, [t.member_id, target.id, targetPath]);
+          await client.query(`UPDATE transfers SET status = 'COMPLETED', ended_at = now(), final_branch_id = $2 WHERE id = $1`, [n.transfer_id, target.id]);
+          await client.query(`INSERT INTO audit_log (at, action, result, object_type, object_id, org_path) VALUES (now(), 'TRANSFER_APPROVE', 'OK', 'transfer', $1, $2)`, [String(n.transfer_id), targetPath]);
+          await client.query('COMMIT');
+        }),
+      );
+      print(`审批转接（${httpNodes.length} 个节点经 HTTP，${sqlNodes.length} 个经直连 SQL）`, [...rows, helloRow]);
+    }
+
+    if (want('sweep') && pool) {
+      // N transfers whose only node (receiving, at a branch) is 16 days old: the TR-5 sweep approves
+      // every one and moves every member. Inserted directly: the API would take longer than the sweep.
+      const sweepN = Number(values.sweep);
+      const person = (await q1<{ id: number }>('SELECT person_id AS id FROM admin_grants WHERE org_id = $1 LIMIT 1', [province.orgId])).id;
+      const target = await q1<{ id: number; path: string }>(`SELECT id, path FROM orgs WHERE kind = 'BRANCH' AND special_kind IS NULL AND deleted_at IS NULL ORDER BY id DESC LIMIT 1`);
+      const setup = performance.now();
+      await pool.query(
+        `WITH m AS (
+           SELECT m.id, p.name, m.branch_id, m.org_path FROM members m JOIN persons p ON p.id = m.person_id
+            WHERE m.status = 'ACTIVE' AND m.branch_id <> $1 AND NOT EXISTS (SELECT 1 FROM transfers t WHERE t.member_id = m.id AND t.status = 'OPEN')
+            ORDER BY m.id DESC LIMIT $3),
+         t AS (
+           INSERT INTO transfers (member_id, member_name, from_branch_id, from_path, to_org_id, to_path, reason, school_to_society, starter_side, started_by_person_id, started_by_name, created_at)
+           SELECT m.id, m.name, m.branch_id, m.org_path, $1, $2, 'WORK_CHANGE', false, 'SENDING', $4, '压测', now() - interval '16 days' FROM m RETURNING id)
+         INSERT INTO transfer_nodes (transfer_id, seq, kind, org_id, state, timeout_action, opened_at, due_at)
+         SELECT t.id, 1, 'RECEIVING', $1, 'PENDING', 'AUTO_APPROVE', now() - interval '16 days', now() - interval '1 day' FROM t`,
+        [target.id, target.path, sweepN, person],
+      );
+      const due = (await q1<{ n: number }>(`SELECT count(*)::int AS n FROM transfer_nodes WHERE state = 'PENDING' AND due_at <= now()`)).n;
+      console.log(`\n自动通过扫描：已准备 ${due.toLocaleString()} 个到期节点（${((performance.now() - setup) / 1000).toFixed(1)} s）`);
+      const database = await openDatabase({ url: config.databaseUrl, poolMax: 10, statementTimeoutMs: 0 });
+      try {
+        const ctx: AppContext = { db: database.db, database, clock: systemClock, cipher, config };
+        const t0 = performance.now();
+        const result = await sweepTransferDeadlines(ctx);
+        const seconds = (performance.now() - t0) / 1000;
+        console.log(`  扫描用时 ${seconds.toFixed(1)} s：自动通过 ${result.approved.toLocaleString()} 个节点（${(result.approved / seconds).toFixed(0)} 个/秒），提醒 ${result.reminded}`);
+        results.push({ scenario: 'sweep', rows: [{ name: `sweep ${result.approved}`, p50: NaN, p95: NaN, p99: NaN, rps: result.approved / seconds, errors: due - result.approved }] });
+      } finally {
+        await database.close();
+      }
     }
 
     mkdirSync('bench-results', { recursive: true });

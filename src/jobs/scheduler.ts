@@ -5,6 +5,7 @@ import { purgeExpiredSessions } from './purge-sessions';
 import { convertGraduatingBranches } from '../server/modules/graduation/graduation.service';
 import { purgeImports } from './purge-imports';
 import { sweepTransferDeadlines } from './transfer-deadlines';
+import { foldRollupDeltas } from './fold-rollups';
 
 /**
  * Timers are data, not setTimeouts per item: each job is an idempotent sweep over rows whose due time
@@ -22,6 +23,8 @@ export const JOBS: Job[] = [
   // GRAD-5: hourly, so the conversion happens early on the conversion day and a restarted server catches up.
   { name: 'graduation-conversion', lockKey: 7_240_102, intervalMs: 60 * 60_000, run: async (ctx) => void (await convertGraduatingBranches(ctx)) },
   { name: 'purge-imports', lockKey: 7_240_103, intervalMs: 10 * 60_000, run: purgeImports },
+  // Supervision rollups: member writes append deltas; this folds them so the view stays small.
+  { name: 'fold-rollups', lockKey: 7_240_105, intervalMs: 5_000, run: foldRollupDeltas },
   // TR-5: reminders from day 10, automatic approval on day 15.
   {
     name: 'transfer-deadlines',

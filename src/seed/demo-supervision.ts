@@ -25,7 +25,7 @@ export async function seedSupervisionDemo(
   const cities = await rows<{ id: number; members: number; n: number }>(
     tx,
     sql`SELECT o.id, coalesce(r.members_active, 0) AS members, row_number() OVER (ORDER BY o.region_code)::int AS n
-          FROM orgs o LEFT JOIN org_rollups r ON r.org_id = o.id WHERE o.parent_id = ${d.province.id} AND o.deleted_at IS NULL`,
+          FROM orgs o LEFT JOIN LATERAL (SELECT * FROM org_rollups x WHERE x.org_id = o.id) r ON true WHERE o.parent_id = ${d.province.id} AND o.deleted_at IS NULL`,
   );
   const census = cities.map((c) => ({ orgId: c.id, count: c.members > 0 ? Math.round(c.members / 0.93) : 1200 + 317 * c.n }));
   const total = census.reduce((s, c) => s + c.count, 0);

@@ -8,6 +8,7 @@ import { moveSubtree } from '../../src/server/modules/orgs/orgs.repo';
 import { derivedFacts } from '../../src/server/modules/members/members.service';
 import { createTestApp, type TestApp } from '../helpers/app';
 import { Factory, memberInput, type Client, type OrgRow, type Tree } from '../helpers/factories';
+import { foldRollupDeltas } from '../../src/jobs/fold-rollups';
 
 // The rollups of drizzle/*_supervision_rollups.sql must equal, for every org, a direct count over its
 // subtree computed here from the pure definitions of src/domain/supervision.ts — after any mix of
@@ -69,15 +70,22 @@ async function directCounts() {
   return result;
 }
 
+/**
+ * The view (base + pending deltas) equals the direct counts, and again after the deltas are folded
+ * into the base table: folding never changes a figure.
+ */
 async function expectNoDrift(step: string) {
   const truth = await directCounts();
-  const stored = new Map((await t.ctx.db.select().from(orgRollups)).map(({ orgId, ...r }) => [orgId, r]));
-  const mismatches: string[] = [];
-  for (const [id, want] of truth) {
-    const got = stored.get(id) ?? ZERO;
-    if (JSON.stringify(got) !== JSON.stringify(want)) mismatches.push(`${step}: org ${id} stored ${JSON.stringify(got)} direct ${JSON.stringify(want)}`);
+  for (const phase of ['pending deltas', 'folded']) {
+    if (phase === 'folded') await foldRollupDeltas(t.ctx);
+    const stored = new Map((await t.ctx.db.select().from(orgRollups)).map(({ orgId, ...r }) => [orgId, r]));
+    const mismatches: string[] = [];
+    for (const [id, want] of truth) {
+      const got = stored.get(id) ?? ZERO;
+      if (JSON.stringify(got) !== JSON.stringify(want)) mismatches.push(`${step} (${phase}): org ${id} stored ${JSON.stringify(got)} direct ${JSON.stringify(want)}`);
+    }
+    expect(mismatches).toEqual([]);
   }
-  expect(mismatches).toEqual([]);
 }
 
 /** A small deterministic PRNG, so a failure replays exactly. */

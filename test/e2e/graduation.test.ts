@@ -18,7 +18,7 @@ describe('graduation season (GRAD-1…6)', () => {
 
     await login(page, COLLEGE_ADMIN, DEMO_PASSWORD);
     await visible(page.getByRole('heading', { name: '计算机科学与技术学院团委' }));
-    await page.getByRole('tab', { name: '下级组织' }).click();
+    await page.getByRole('tab', { name: '下级组织', exact: true }).click();
     for (const name of CLASSES) await page.getByRole('checkbox', { name: `选择${name}` }).check();
     await page.getByRole('button', { name: /标记团支部团员毕业时间（3）/ }).click();
     const dialog = page.getByRole('dialog', { name: '标记团支部团员毕业时间' });
@@ -47,14 +47,14 @@ describe('graduation season (GRAD-1…6)', () => {
     await runJob('graduation-conversion');
     await login(page, COLLEGE_ADMIN, DEMO_PASSWORD); // the session expired while the clock moved
     await visible(page.getByRole('heading', { name: '计算机科学与技术学院团委' }));
-    await page.getByRole('tab', { name: '下级组织' }).click();
+    await page.getByRole('tab', { name: '下级组织', exact: true }).click();
     for (const name of CLASSES) await visible(page.locator('.ant-table-tbody tr', { hasText: name }).getByText('毕业生团组织'));
     await expect.poll(() => page.locator('.ant-table-tbody tr', { hasText: TEACHERS }).getByText('毕业生团组织').count()).toBe(0);
 
     // GRAD-6: 王团员 is marked 延迟毕业团员 and moves to the 延迟毕业团支部.
     await page.locator('.ant-tree').getByText(CLASSES[0]!, { exact: true }).click();
     await visible(page.getByRole('heading', { name: CLASSES[0]! }));
-    await page.getByRole('tab', { name: '团员' }).click();
+    await page.getByRole('tab', { name: '团员', exact: true }).click();
     await page.getByPlaceholder('姓名开头').fill('王团员');
     await page.getByRole('button', { name: '查询' }).click();
     const row = page.locator('.ant-table-tbody tr', { hasText: '王团员' });
@@ -73,10 +73,10 @@ describe('graduation season (GRAD-1…6)', () => {
 
     // The 延迟毕业团支部 was created below the college (GRAD-6): open it from the college's 下级组织.
     await page.locator('.ant-tree').getByText('计算机科学与技术学院团委', { exact: true }).click();
-    await page.getByRole('tab', { name: '下级组织' }).click();
+    await page.getByRole('tab', { name: '下级组织', exact: true }).click();
     await page.locator('.ant-table-tbody tr', { hasText: '延迟毕业团支部' }).getByText('延迟毕业团支部', { exact: true }).first().click();
     await visible(page.getByRole('heading', { name: '延迟毕业团支部' }));
-    await page.getByRole('tab', { name: '团员' }).click();
+    await page.getByRole('tab', { name: '团员', exact: true }).click();
     const moved = page.locator('.ant-table-tbody tr', { hasText: '王团员' });
     await visible(moved.getByText('延迟毕业团员'));
     expect(pageErrors).toEqual([]);

@@ -81,7 +81,7 @@ async function rollupRows(ex: Executor, org: OrgRow, year: number) {
       coalesce(r.branches_entered, 0) AS branches_entered, coalesce(r.school_branches, 0) AS school_branches,
       coalesce(r.school_branches_marked, 0) AS school_branches_marked, coalesce(r.school_members, 0) AS school_members,
       coalesce(r.schools, 0) AS schools
-    FROM orgs o LEFT JOIN org_rollups r ON r.org_id = o.id
+    FROM orgs o LEFT JOIN LATERAL (SELECT * FROM org_rollups x WHERE x.org_id = o.id) r ON true
     LEFT JOIN league_census lc ON lc.org_id = o.id AND lc.year = ${year}`;
   const [own, children] = await Promise.all([
     queryRows<RollupRow>(ex, sql`${select} WHERE o.id = ${org.id}`),
@@ -297,7 +297,7 @@ async function leagueCountsOf(ex: Executor, org: OrgRow, year: number) {
     queryRows<{ org_id: number; schools: number; school_members: number }>(
       ex,
       sql`SELECT o.id AS org_id, coalesce(r.schools, 0) AS schools, coalesce(r.school_members, 0) AS school_members
-            FROM orgs o LEFT JOIN org_rollups r ON r.org_id = o.id
+            FROM orgs o LEFT JOIN LATERAL (SELECT * FROM org_rollups x WHERE x.org_id = o.id) r ON true
            WHERE o.id = ${org.id} OR (o.parent_id = ${org.id} AND o.deleted_at IS NULL)`,
     ),
     graduationFacts(ex, org, year),
