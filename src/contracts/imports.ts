@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Id, PageQuery, QueryBool } from './common';
 
-export const IMPORT_KINDS = ['MEMBERS', 'CADRES'] as const;
+export const IMPORT_KINDS = ['MEMBERS', 'CADRES', 'DESTINATIONS'] as const;
 export const ImportKindName = z.enum(IMPORT_KINDS);
 
 export const IMPORT_STATUSES = ['READING', 'VALIDATED', 'FAILED', 'COMMITTING', 'COMMITTED', 'EXPIRED'] as const;

@@ -107,6 +107,13 @@ const catalog = {
   GRAD_6_NOT_MARKED: ['CONFLICT', '该团员没有延迟毕业团员或教师标记'],
   GRAD_8_NOT_CAMPAIGN_BRANCH: ['RULE', '只能批量删除已清空的毕业生团组织和学社衔接期间的临时团支部'],
   GRAD_6_ACTOR: ['FORBIDDEN', '只有学校领域团委、团工委、团总支（或只有团支部的学校其直属上级）的管理员可以标记'],
+  // Graduation campaign (issue 4/7, second half): TR-10 … TR-12 and MEM-7 destinations.
+  TR_10_TOO_EARLY: ['RULE', '7月25日之后才能将未就业毕业生转入毕业学生流动团员团支部'],
+  TR_10_ACTOR: ['FORBIDDEN', '只有学校领域团委、团工委、团总支的管理员可以将未就业毕业生转入毕业学生流动团员团支部'],
+  TR_10_NOT_UNEMPLOYED: ['RULE', '只能转入毕业生团组织中尚未办理组织关系转接的毕业生'],
+  TR_10_NO_SCHOOL_COMMITTEE: ['RULE', '该毕业生团组织的上级不是学校团委，无法设立毕业学生流动团员团支部'],
+  MEM_7_NOT_GRADUATE: ['RULE', '只能为毕业生（毕业生团组织或已标记毕业时间的团支部的团员）填写毕业去向'],
+  MEM_7_REGION_NOT_TOWNSHIP: ['RULE', '单位所在地应为乡镇街道的区划代码'],
   // Excel import and export (issue 2/7)
   IMPORT_NOT_XLSX: ['INVALID', '文件不是 Excel（.xlsx）工作簿，请使用导入模板另存为 .xlsx 后上传'],
   IMPORT_TOO_LARGE: ['PAYLOAD_TOO_LARGE', '文件超过 20 MB，请拆分后分批导入'],

@@ -1,3 +1,4 @@
+import type { CampaignOverrides } from '../domain/campaign';
 import { join, resolve } from 'node:path';
 import { DEFAULT_ACCOUNT_POLICY, type AccountPolicy } from '../domain/accounts';
 
@@ -22,6 +23,8 @@ export interface AppConfig {
   statementTimeoutMs: number;
   /** GRAD-5: the day ('MM-DD') graduating branches become 毕业生团组织. */
   graduationConversionDay: string;
+  /** TR-12 deadlines moved per year, e.g. {"2027":{"start":"07-28"}} (CAMPAIGN_DEADLINES). */
+  campaignDeadlines: CampaignOverrides;
   /** List totals are exact up to this many matches, estimated (and flagged) above. */
   exactCountLimit: number;
   logLevel: string;
@@ -40,6 +43,21 @@ function monthDay(env: NodeJS.ProcessEnv, name: string, fallback: string): strin
   if (raw === undefined || raw === '') return fallback;
   if (!/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/.test(raw)) throw new Error(`${name} must be MM-DD, got "${raw}"`);
   return raw;
+}
+
+function campaignOverrides(env: NodeJS.ProcessEnv): CampaignOverrides {
+  const raw = env.CAMPAIGN_DEADLINES;
+  if (!raw) return {};
+  const parsed = JSON.parse(raw) as unknown;
+  if (!parsed || typeof parsed !== 'object') throw new Error('CAMPAIGN_DEADLINES must be a JSON object by year');
+  for (const [year, days] of Object.entries(parsed as Record<string, Record<string, unknown>>)) {
+    if (!/^\d{4}$/.test(year)) throw new Error(`CAMPAIGN_DEADLINES: "${year}" is not a year`);
+    for (const [k, v] of Object.entries(days)) {
+      const ok = k === 'newBranchDays' ? Number.isInteger(v) && (v as number) > 0 : ['start', 'received', 'furtherStudy', 'enrolment'].includes(k) && typeof v === 'string' && /^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/.test(v);
+      if (!ok) throw new Error(`CAMPAIGN_DEADLINES: ${year}.${k} is not valid`);
+    }
+  }
+  return parsed as CampaignOverrides;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -69,6 +87,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     statementTimeoutMs: int(env, 'STATEMENT_TIMEOUT_MS', 15_000),
     exactCountLimit: int(env, 'EXACT_COUNT_LIMIT', 10_000),
     graduationConversionDay: monthDay(env, 'GRADUATION_CONVERSION_DAY', '06-01'),
+    campaignDeadlines: campaignOverrides(env),
     logLevel: env.LOG_LEVEL ?? (production ? 'info' : 'warn'),
   };
 }

@@ -72,10 +72,16 @@ describe('graduation season (GRAD-1…6)', () => {
     await screenshots(page, 'graduation-delayed');
 
     // The 延迟毕业团支部 was created below the college (GRAD-6): open it from the college's 下级组织
-    // after a reload, as a colleague opening the page would.
+    // after a reload, as a colleague opening the page would. The tree re-renders after the phone-size
+    // screenshot; under load a click can land on a node being replaced, so it is repeated until the
+    // college's page shows.
     await page.reload();
-    await page.locator('.ant-tree').getByText('计算机科学与技术学院团委', { exact: true }).click();
-    await visible(page.getByRole('heading', { name: '计算机科学与技术学院团委' }));
+    const collegeHeading = page.getByRole('heading', { name: '计算机科学与技术学院团委', exact: true });
+    for (let i = 0; i < 3 && !(await collegeHeading.isVisible()); i++) {
+      await page.locator('.ant-tree').getByText('计算机科学与技术学院团委', { exact: true }).click();
+      await collegeHeading.waitFor({ state: 'visible', timeout: 5_000 }).catch(() => undefined);
+    }
+    await visible(collegeHeading);
     await page.getByRole('tab', { name: '下级组织', exact: true }).click();
     await page.locator('.ant-table-tbody tr', { hasText: '延迟毕业团支部' }).getByText('延迟毕业团支部', { exact: true }).first().click();
     await visible(page.getByRole('heading', { name: '延迟毕业团支部' }));

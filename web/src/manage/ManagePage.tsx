@@ -22,13 +22,14 @@ import { MembersTab } from './members/MembersTab';
 import { OrgSearchBox } from './OrgSearchBox';
 import { OrgTree, type OrgTreeHandle } from './OrgTree';
 import { ChildrenTab } from './orgs/ChildrenTab';
+import { CampaignTab, showsCampaignTab } from './campaign/CampaignTab';
 import { TransfersTab } from '../transfers/TransfersTab';
 import { TransfersTabLabel } from '../transfers/TransfersTabLabel';
 import { DevNumbersTab } from './supervision/DevNumbersTab';
 import { ReportsTab } from './supervision/ReportsTab';
 import { SupervisionTab } from './supervision/SupervisionTab';
 
-const TABS = ['members', 'children', 'cadres', 'admins', 'transfers', 'supervision', 'reports', 'devnumbers', 'audit'] as const;
+const TABS = ['members', 'children', 'cadres', 'admins', 'transfers', 'campaign', 'supervision', 'reports', 'devnumbers', 'audit'] as const;
 type TabKey = (typeof TABS)[number];
 
 function useWindowHeight(): number {
@@ -165,6 +166,7 @@ export function ManagePage() {
         { key: 'cadres', label: '团干部', children: <CadresTab key={org.id} org={org} /> },
         { key: 'admins', label: '管理员', children: <AdminsTab key={org.id} org={org} /> },
         { key: 'transfers', label: <TransfersTabLabel actingOrgId={actingOrgId} />, children: <TransfersTab key={org.id} org={org} /> },
+        ...(showsCampaignTab(org) ? [{ key: 'campaign', label: '学社衔接', children: <CampaignTab key={org.id} org={org} /> }] : []),
         { key: 'supervision', label: '统计监督', children: <SupervisionTab org={org} /> },
         { key: 'reports', label: '上报事项', children: <ReportsTab /> },
         { key: 'devnumbers', label: '发展团员编号', children: <DevNumbersTab /> },

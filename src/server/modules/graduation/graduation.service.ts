@@ -25,7 +25,7 @@ async function branchInScopeOr404(ctx: AppContext, actor: AdminActor, id: number
   return refuseOutOfScope(ctx, actor, 'org', id, async () => (await findOrg(ctx.db, id)) !== null);
 }
 
-async function memberInScopeOr404(ctx: AppContext, actor: AdminActor, id: number): Promise<MemberRow> {
+export async function memberInScopeOr404(ctx: AppContext, actor: AdminActor, id: number): Promise<MemberRow> {
   const row = await findMemberInScope(ctx.db, id, actor.scope.path);
   if (row && row.status === 'ACTIVE') return row;
   return refuseOutOfScope(ctx, actor, 'member', id, async () => (await findMemberById(ctx.db, id)) !== null);
@@ -110,7 +110,7 @@ async function delayedBranchOf(tx: Tx, ctx: AppContext, actor: AdminActor, paren
 }
 
 /** Ends the member's open period and opens one in `to` (调整团支部). */
-async function reassign(tx: Tx, now: Date, member: { id: number }, to: OrgRow, note: string) {
+export async function reassign(tx: Tx, now: Date, member: { id: number }, to: OrgRow, note: string) {
   await tx
     .update(memberships)
     .set({ endedAt: now, endReason: 'REASSIGN' })

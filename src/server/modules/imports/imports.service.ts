@@ -15,11 +15,13 @@ import { personConflict } from '../people/persons';
 import { cadreImport } from './cadre-import';
 import { errorWorkbook, ImportFileError, problemsText, readRows, type ImportJob, type ImportKind, type RowProblem } from './engine';
 import { memberImport } from './member-import';
+import { destinationImport } from './destination-import';
 
 /** Every import kind by name; issue 4/7 adds its graduate-destinations kind here. */
 export const IMPORT_KINDS: Record<string, ImportKind<unknown, unknown>> = {
   MEMBERS: memberImport as ImportKind<unknown, unknown>,
   CADRES: cadreImport as ImportKind<unknown, unknown>,
+  DESTINATIONS: destinationImport as ImportKind<unknown, unknown>,
 };
 
 /** Staged data (personal data) lives a day at most; the retention job deletes it. */
@@ -71,9 +73,10 @@ const GUARD_CODES = { NOT_XLSX: 'IMPORT_NOT_XLSX', TOO_LARGE: 'IMPORT_TOO_LARGE'
  * reading it in the background. The target org decides the mode: a 团支部 (branch mode), a committee
  * (multi-branch mode with the 所在团支部 column), or for cadres the committee itself (CAD-1).
  */
-export async function uploadImport(ctx: AppContext, actor: AdminActor, q: { kind: 'MEMBERS' | 'CADRES'; orgId: number; fileName: string }, file: Buffer): Promise<ImportJobDto> {
+export async function uploadImport(ctx: AppContext, actor: AdminActor, q: { kind: 'MEMBERS' | 'CADRES' | 'DESTINATIONS'; orgId: number; fileName: string }, file: Buffer): Promise<ImportJobDto> {
   const org = await orgInScopeOr404(ctx, actor, q.orgId);
-  const mode = q.kind === 'CADRES' ? 'ORG' : org.kind === 'BRANCH' ? 'BRANCH' : 'MULTI';
+  // Destinations (MEM-7) cover the org's whole subtree, keyed by 团员编号.
+  const mode = q.kind === 'CADRES' || q.kind === 'DESTINATIONS' ? 'ORG' : org.kind === 'BRANCH' ? 'BRANCH' : 'MULTI';
   if (q.kind === 'CADRES' && org.kind === 'BRANCH') throw new DomainError('IMPORT_WRONG_ORG', '团支部的团干部随团员信息一起导入（填写团内职务），本级团干部导入只适用于团委、团工委、团总支');
   try {
     await guardXlsx(file);

@@ -14,14 +14,16 @@ const BUSY = new Set(['READING', 'COMMITTING']);
 const TITLES = {
   MEMBERS: { drawer: '导入团员团干部', multi: '导入下级团支部团员团干部', template: '团员团干部导入模板.xlsx' },
   CADRES: { drawer: '导入本级团干部', multi: '导入本级团干部', template: '本级团干部导入模板.xlsx' },
+  DESTINATIONS: { drawer: '导入毕业生去向', multi: '导入毕业生去向', template: '毕业生去向导入模板.xlsx' },
 } as const;
+const INVALIDATES = { MEMBERS: 'members', CADRES: 'cadres', DESTINATIONS: 'destinations' } as const;
 
 /**
  * The import journey (issue 2/7): template → upload (checked, then read in the background with a
  * progress bar) → every problem of every row, on screen and as the uploaded workbook with a
  * 错误说明 column → confirm (all rows) or 仅导入无误的行. Nothing is written before the confirmation.
  */
-export function ImportDrawer({ kind, org, onClose }: { kind: 'MEMBERS' | 'CADRES'; org: Org; onClose: () => void }) {
+export function ImportDrawer({ kind, org, onClose }: { kind: keyof typeof TITLES; org: Org; onClose: () => void }) {
   const { actingOrgId } = useManage();
   const mobile = useIsMobile();
   const { message } = App.useApp();
@@ -48,7 +50,7 @@ export function ImportDrawer({ kind, org, onClose }: { kind: 'MEMBERS' | 'CADRES
   const committed = j?.status === 'COMMITTED';
   // Once, when the rows are in: the lists behind the drawer show them.
   useEffect(() => {
-    if (committed) void queryClient.invalidateQueries({ queryKey: [kind === 'MEMBERS' ? 'members' : 'cadres'] });
+    if (committed) void queryClient.invalidateQueries({ queryKey: [INVALIDATES[kind]] });
   }, [committed, kind, queryClient]);
 
   const upload = async (file: File) => {
@@ -98,7 +100,9 @@ export function ImportDrawer({ kind, org, onClose }: { kind: 'MEMBERS' | 'CADRES
           type="info"
           showIcon
           title={
-            kind === 'CADRES'
+            kind === 'DESTINATIONS'
+              ? `更新“${org.name}”毕业生的去向：请在“毕业去向”中导出名单，填写后导入（按团员编号对应，姓名须一致）。`
+              : kind === 'CADRES'
               ? `导入到“${org.name}”的本级团干部；团支部的团干部随团员信息一起导入。`
               : multi
                 ? `导入到“${org.name}”下级的团支部：请在“所在团支部”列填写团支部全称或组织编码。`
