@@ -198,9 +198,12 @@ describe('GRAD-8 emptied campaign branches', () => {
     expect(mixed.body.error.code).toBe('GRAD_8_NOT_CAMPAIGN_BRANCH');
     expect((await orgRow(emptied.id)).deletedAt).toBeNull();
 
-    const full = await university.post('/api/graduation/empty-branches/delete', { branchIds: [stillFull.id] });
+    // All or nothing: the emptied branch is not deleted when another one in the batch still has members.
+    const full = await university.post('/api/graduation/empty-branches/delete', { branchIds: [emptied.id, stillFull.id] });
     expect(full.status).toBe(422);
     expect(full.body.error.code).toBe('ORG_7_HAS_MEMBERS');
+    expect(full.body.error.message).toContain('未清空毕业班团支部');
+    expect((await orgRow(emptied.id)).deletedAt).toBeNull();
 
     const res = await university.post('/api/graduation/empty-branches/delete', { branchIds: [emptied.id, mobile.id] });
     expect(res.status, JSON.stringify(res.body)).toBe(200);

@@ -12,7 +12,7 @@ import { adminAuditActor, diffFields, refuseOutOfScope, writeAudit } from '../..
 import type { AdminActor, AppContext } from '../../context';
 import { findMemberById, findMemberInScope, type MemberRow } from '../members/members.repo';
 import { findOrg, findOrgInScope, inSubtree, nextOrgId, type OrgRow } from '../orgs/orgs.repo';
-import { deleteOrg } from '../orgs/orgs.service';
+import { deleteOrgIn } from '../orgs/orgs.service';
 
 /**
  * Graduation (GRAD-1 … GRAD-6): marking branches, marking members 延迟毕业团员/教师 and revoking it, and
@@ -294,7 +294,7 @@ export async function listEmptyBranches(ctx: AppContext, actor: AdminActor, page
 
 /**
  * GRAD-8: deletes the chosen emptied campaign branches through the one ORG-7 deletion (history
- * stays). Every branch is checked first; if any is not an emptied campaign branch nothing is deleted.
+ * stays), in one transaction: if any is not a campaign branch or not empty, nothing is deleted.
  */
 export async function deleteEmptyBranches(ctx: AppContext, actor: AdminActor, branchIds: number[]) {
   const ids = [...new Set(branchIds)];
@@ -303,6 +303,8 @@ export async function deleteEmptyBranches(ctx: AppContext, actor: AdminActor, br
     const parent = branch.parentId ? await findOrg(ctx.db, branch.parentId) : null;
     if (!parent || !isCampaignBranch(branch, parent)) throw new DomainError('GRAD_8_NOT_CAMPAIGN_BRANCH', `“${branch.name}”不是毕业生团组织或学社衔接期间的临时团支部，请在“下级组织”中单独删除`);
   }
-  for (const id of ids) await deleteOrg(ctx, actor, id);
+  await ctx.db.transaction(async (tx) => {
+    for (const id of ids) await deleteOrgIn(tx, ctx, actor, id);
+  });
   return { deleted: ids.length };
 }

@@ -315,13 +315,17 @@ export async function moveOrg(ctx: AppContext, actor: AdminActor, id: number, ne
 export async function deleteOrg(ctx: AppContext, actor: AdminActor, id: number): Promise<void> {
   const checked = await orgInScopeOr404(ctx, actor, id);
   if (checked.id === actor.scope.orgId) throw new DomainError('ORG_ROOT_IMMUTABLE');
-  await ctx.db.transaction(async (tx) => {
-    const org = await lockOrgInScope(tx, actor, id);
-    const counts = await countsOf(tx, org);
-    const openTransfers = await openTransferCount(tx, org.path);
-    assertRule(checkDeletable({ children: counts.children, members: counts.subtreeMembers, openTransfers, activeCadres: counts.activeCadres }));
-    await tx.update(orgs).set({ deletedAt: ctx.clock.now() }).where(eq(orgs.id, org.id));
-    await writeAudit(tx, ctx, auditActor(actor), { action: 'ORG_DELETE', result: 'OK', objectType: 'org', objectId: org.id, objectLabel: org.name, orgPath: org.path });
-  });
+  await ctx.db.transaction((tx) => deleteOrgIn(tx, ctx, actor, id));
+}
+
+/** ORG-7 inside the caller's transaction (a batch deletes all or nothing): lock, count, refuse or delete. */
+export async function deleteOrgIn(tx: Tx, ctx: AppContext, actor: AdminActor, id: number): Promise<void> {
+  const org = await lockOrgInScope(tx, actor, id);
+  const counts = await countsOf(tx, org);
+  const openTransfers = await openTransferCount(tx, org.path);
+  const check = checkDeletable({ children: counts.children, members: counts.subtreeMembers, openTransfers, activeCadres: counts.activeCadres });
+  if (!check.ok) throw new DomainError(check.code, `“${org.name}”：${check.message}`);
+  await tx.update(orgs).set({ deletedAt: ctx.clock.now() }).where(eq(orgs.id, org.id));
+  await writeAudit(tx, ctx, auditActor(actor), { action: 'ORG_DELETE', result: 'OK', objectType: 'org', objectId: org.id, objectLabel: org.name, orgPath: org.path });
 }
 
