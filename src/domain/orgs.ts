@@ -75,7 +75,7 @@ export function checkPlacement(
 }
 
 /** Where each special branch may be set up (ORG-1, ORG-3, TR-10, TR-11, GRAD-6, TR-6). */
-function checkSpecialBranchParent(parent: OrgFacts, specialKind: SpecialKind): RuleResult {
+export function checkSpecialBranchParent(parent: OrgFacts, specialKind: SpecialKind): RuleResult {
   switch (specialKind) {
     case 'TRANSITION':
       // A township org has one (ORG-3); a county-level org may create one too (TR-11).

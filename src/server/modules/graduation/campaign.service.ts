@@ -1,8 +1,8 @@
 import type { PassThrough } from 'node:stream';
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { CampaignItem, CampaignList, CampaignOverview, DestinationInput } from '../../../contracts/campaign';
 import { rows, type Executor, type Tx } from '../../../db/client';
-import { members, orgs } from '../../../db/schema';
+import { members } from '../../../db/schema';
 import {
   DESTINATION_FIELDS,
   MOBILE_LIMIT_MONTHS,
@@ -20,16 +20,15 @@ import { chinaDate } from '../../../domain/dates';
 import { INDUSTRY_CATEGORIES } from '../../../domain/enums';
 import { DomainError, assertRule } from '../../../domain/errors';
 import { checkDelayActor } from '../../../domain/graduation';
-import { LEAGUE_PREFIX, isSchoolDomain, unitPart } from '../../../domain/orgs';
-import { childPath } from '../../../domain/scope';
+import { isSchoolDomain } from '../../../domain/orgs';
 import { findRegion, regionFullName } from '../../../lib/regions';
 import { streamWorkbook } from '../../../lib/xlsx';
 import { DESTINATION_COLUMNS } from '../imports/destination-import';
 import { adminAuditActor, diffFields, writeAudit } from '../../audit';
 import type { AdminActor, AppContext } from '../../context';
-import { findOrg, inSubtree, nextOrgId, type OrgRow } from '../orgs/orgs.repo';
+import { findOrg, inSubtree, type OrgRow } from '../orgs/orgs.repo';
 import { orgInScopeOr404 } from '../orgs/orgs.service';
-import { memberInScopeOr404, reassign } from './graduation.service';
+import { memberInScopeOr404, reassign, schoolSpecialBranch } from './graduation.service';
 
 /**
  * The graduation season after the conversion (MEM-7, TR-10 … TR-12): graduates' destinations, the
@@ -271,39 +270,6 @@ export async function campaignOverview(ctx: AppContext, actor: AdminActor, orgId
   return { today, deadlines: d, lists, can: { placeMobile: checkMobilePlacement(today, d).ok } };
 }
 
-/** The school's 毕业学生流动团员团支部 below `parent`, created on first use (TR-10). */
-async function mobileBranchOf(tx: Tx, ctx: AppContext, actor: AdminActor, parent: OrgRow): Promise<OrgRow | null> {
-  if (!isSchoolDomain(parent.industryCategory) || parent.kind === 'LEADERSHIP' || parent.kind === 'BRANCH') return null;
-  const [existing] = await tx
-    .select()
-    .from(orgs)
-    .where(and(eq(orgs.parentId, parent.id), eq(orgs.specialKind, 'MOBILE_GRADUATES'), isNull(orgs.deletedAt)))
-    .limit(1);
-  if (existing) return existing;
-  const id = await nextOrgId(tx);
-  const now = ctx.clock.now();
-  const [created] = await tx
-    .insert(orgs)
-    .values({
-      id,
-      parentId: parent.id,
-      path: childPath(parent.path, id),
-      depth: parent.depth + 1,
-      name: '毕业学生流动团员团支部',
-      fullName: `${LEAGUE_PREFIX}${unitPart(parent.fullName)}毕业学生流动团员支部委员会`,
-      kind: 'BRANCH',
-      specialKind: 'MOBILE_GRADUATES',
-      industryCategory: parent.industryCategory,
-      regionCode: parent.regionCode,
-      isTownship: false,
-      createdAt: now,
-      updatedAt: now,
-    })
-    .returning();
-  await writeAudit(tx, ctx, adminAuditActor(actor), { action: 'ORG_CREATE', result: 'OK', objectType: 'org', objectId: id, objectLabel: created!.name, orgPath: created!.path, reason: '转入未就业毕业生时自动创建（TR-10）' });
-  return created!;
-}
-
 /**
  * TR-10: after the start deadline, unemployed graduates (毕业生团组织, no open or completed transfer)
  * move into their school's 毕业学生流动团员团支部. All or nothing: every member is checked first.
@@ -330,7 +296,7 @@ export async function placeInMobileBranch(ctx: AppContext, actor: AdminActor, me
   const branches = new Map<number, string>();
   await ctx.db.transaction(async (tx) => {
     for (const { member, branch, parent } of targets) {
-      const mobile = (await mobileBranchOf(tx, ctx, actor, parent))!;
+      const mobile = (await schoolSpecialBranch(tx, ctx, actor, parent, 'MOBILE_GRADUATES', '转入未就业毕业生时自动创建（TR-10）'))!;
       branches.set(mobile.id, mobile.name);
       await reassign(tx, now, member, mobile, '未就业毕业生转入毕业学生流动团员团支部（TR-10）');
       await writeAudit(tx, ctx, adminAuditActor(actor), {

@@ -6,7 +6,8 @@ import { members, memberships, orgs, persons } from '../../../db/schema';
 import { chinaDate } from '../../../domain/dates';
 import { DomainError, assertRule } from '../../../domain/errors';
 import { checkDelayActor, checkGraduateMark, checkMark, checkMarkActor, checkMarkTarget, isCampaignBranch, isDueForConversion } from '../../../domain/graduation';
-import { LEAGUE_PREFIX, isSchoolDomain, unitPart } from '../../../domain/orgs';
+import { SPECIAL_KIND_LABELS } from '../../../domain/enums';
+import { LEAGUE_PREFIX, checkSpecialBranchParent, unitPart } from '../../../domain/orgs';
 import { childPath } from '../../../domain/scope';
 import { adminAuditActor, diffFields, refuseOutOfScope, writeAudit } from '../../audit';
 import type { AdminActor, AppContext } from '../../context';
@@ -76,17 +77,21 @@ export async function markBranches(ctx: AppContext, actor: AdminActor, req: Mark
   });
 }
 
-/** The school's 延迟毕业团支部 below `parent`, created on first use (GRAD-6). */
-async function delayedBranchOf(tx: Tx, ctx: AppContext, actor: AdminActor, parent: OrgRow): Promise<OrgRow | null> {
-  if (!isSchoolDomain(parent.industryCategory) || parent.kind === 'LEADERSHIP' || parent.kind === 'BRANCH') return null;
+/**
+ * A school's special branch of the graduation campaign below `parent` — 延迟毕业团支部 (GRAD-6) or
+ * 毕业学生流动团员团支部 (TR-10) — created on first use; null where ORG-1 allows none there.
+ */
+export async function schoolSpecialBranch(tx: Tx, ctx: AppContext, actor: AdminActor, parent: OrgRow, kind: 'DELAYED' | 'MOBILE_GRADUATES', why: string): Promise<OrgRow | null> {
+  if (!checkSpecialBranchParent(parent, kind).ok) return null;
   const [existing] = await tx
     .select()
     .from(orgs)
-    .where(and(eq(orgs.parentId, parent.id), eq(orgs.specialKind, 'DELAYED'), isNull(orgs.deletedAt)))
+    .where(and(eq(orgs.parentId, parent.id), eq(orgs.specialKind, kind), isNull(orgs.deletedAt)))
     .limit(1);
   if (existing) return existing;
   const id = await nextOrgId(tx);
   const now = ctx.clock.now();
+  const name = SPECIAL_KIND_LABELS[kind];
   const [created] = await tx
     .insert(orgs)
     .values({
@@ -94,10 +99,10 @@ async function delayedBranchOf(tx: Tx, ctx: AppContext, actor: AdminActor, paren
       parentId: parent.id,
       path: childPath(parent.path, id),
       depth: parent.depth + 1,
-      name: '延迟毕业团支部',
-      fullName: `${LEAGUE_PREFIX}${unitPart(parent.fullName)}延迟毕业支部委员会`,
+      name,
+      fullName: `${LEAGUE_PREFIX}${unitPart(parent.fullName)}${name.replace(/团支部$/, '支部委员会')}`,
       kind: 'BRANCH',
-      specialKind: 'DELAYED',
+      specialKind: kind,
       industryCategory: parent.industryCategory,
       regionCode: parent.regionCode,
       isTownship: false,
@@ -105,7 +110,7 @@ async function delayedBranchOf(tx: Tx, ctx: AppContext, actor: AdminActor, paren
       updatedAt: now,
     })
     .returning();
-  await writeAudit(tx, ctx, adminAuditActor(actor), { action: 'ORG_CREATE', result: 'OK', objectType: 'org', objectId: id, objectLabel: created!.name, orgPath: created!.path, reason: '标记延迟毕业团员时自动创建（GRAD-6）' });
+  await writeAudit(tx, ctx, adminAuditActor(actor), { action: 'ORG_CREATE', result: 'OK', objectType: 'org', objectId: id, objectLabel: created!.name, orgPath: created!.path, reason: why });
   return created!;
 }
 
@@ -151,7 +156,7 @@ export async function markMembers(ctx: AppContext, actor: AdminActor, req: MarkM
       let moved: OrgRow | null = null;
       if (req.mark.kind === 'DELAYED' && branch.specialKind !== 'DELAYED') {
         const parent = await findOrg(tx, branch.parentId!);
-        moved = parent ? await delayedBranchOf(tx, ctx, actor, parent) : null;
+        moved = parent ? await schoolSpecialBranch(tx, ctx, actor, parent, 'DELAYED', '标记延迟毕业团员时自动创建（GRAD-6）') : null;
         if (moved) await reassign(tx, now, member, moved, '标记为延迟毕业团员');
       }
       await writeAudit(tx, ctx, adminAuditActor(actor), {
