@@ -57,6 +57,9 @@ export const ErrorResponse = z.object({
   }),
 });
 
+/** The error answers of an operation, for its OpenAPI `response` (SPEC.md API conventions). */
+export const ERROR_RESPONSES = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, 422: ErrorResponse };
+
 /** Query-string booleans arrive as text. */
 export const QueryBool = z.enum(['true', 'false']).transform((v) => v === 'true');
 

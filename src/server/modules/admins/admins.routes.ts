@@ -1,11 +1,11 @@
 import { Admin, GrantAdminRequest, ListAdminsQuery } from '../../../contracts/cadres';
-import { ErrorResponse, IdParams, pageOf } from '../../../contracts/common';
+import { IdParams, pageOf, ERROR_RESPONSES } from '../../../contracts/common';
 import type { AppContext } from '../../context';
 import { requireAdmin } from '../../http/auth';
 import type { ZApp } from '../../http/types';
 import { grantAdmin, listAdmins, revokeAdmin } from './admins.service';
 
-const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, 422: ErrorResponse };
+const errors = ERROR_RESPONSES;
 const admin = { access: 'admin' as const };
 const tags = ['管理员'];
 

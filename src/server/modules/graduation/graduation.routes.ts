@@ -1,8 +1,7 @@
-import { ErrorResponse, PageQuery, pageOf } from '../../../contracts/common';
+import { ERROR_RESPONSES, IdParams, PageQuery, pageOf } from '../../../contracts/common';
 import { z } from 'zod';
 import { DeleteEmptyBranchesRequest, DeleteEmptyBranchesResponse, EmptyBranch, MarkBranchesRequest, MarkBranchesResponse, MarkMembersRequest, MarkMembersResponse, RevokeMemberMarksRequest } from '../../../contracts/graduation';
 import { CampaignOverview, CampaignQuery, DestinationInput, DestinationItem, DestinationsPage, DestinationsQuery, PlaceMobileRequest, PlaceMobileResponse } from '../../../contracts/campaign';
-import { IdParams } from '../../../contracts/common';
 import { chinaDate } from '../../../domain/dates';
 import { contentDisposition } from '../../../lib/xlsx';
 import type { AppContext } from '../../context';
@@ -11,7 +10,7 @@ import type { ZApp } from '../../http/types';
 import { campaignOverview, exportDestinations, listDestinations, placeInMobileBranch, updateDestination } from './campaign.service';
 import { deleteEmptyBranches, listEmptyBranches, markBranches, markMembers, revokeMemberMarks } from './graduation.service';
 
-const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, 422: ErrorResponse };
+const errors = ERROR_RESPONSES;
 const admin = { access: 'admin' as const };
 const tags = ['毕业'];
 

@@ -1,4 +1,4 @@
-import { ErrorResponse } from '../../../contracts/common';
+import { ERROR_RESPONSES } from '../../../contracts/common';
 import { MyProfile } from '../../../contracts/me';
 import { UpdateMyProfileRequest } from '../../../contracts/members';
 import type { AppContext } from '../../context';
@@ -6,7 +6,7 @@ import { requireActor, requireMember } from '../../http/auth';
 import type { ZApp } from '../../http/types';
 import { getMyProfile, updateMyProfile } from './me.service';
 
-const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, 422: ErrorResponse };
+const errors = ERROR_RESPONSES;
 const tags = ['个人中心'];
 
 export function registerMeRoutes(app: ZApp, ctx: AppContext): void {

@@ -1,4 +1,4 @@
-import { ErrorResponse, IdParams, pageOf } from '../../../contracts/common';
+import { IdParams, pageOf, ERROR_RESPONSES } from '../../../contracts/common';
 import {
   CreateMemberRequest,
   LeaveMemberRequest,
@@ -27,7 +27,7 @@ import {
   updateMember,
 } from './members.service';
 
-const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, 422: ErrorResponse };
+const errors = ERROR_RESPONSES;
 const admin = { access: 'admin' as const };
 const tags = ['团员'];
 

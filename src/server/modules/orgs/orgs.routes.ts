@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ErrorResponse, IdParams, OkResponse, pageOf } from '../../../contracts/common';
+import { IdParams, OkResponse, pageOf, ERROR_RESPONSES } from '../../../contracts/common';
 import {
   CreateOrgRequest,
   FullNameSuggestionQuery,
@@ -20,7 +20,7 @@ import type { ZApp } from '../../http/types';
 import { orgFindings } from './orgs.findings';
 import { createOrg, deleteOrg, getChildren, getOrg, moveOrg, orgInScopeOr404, searchOrgs, updateOrg } from './orgs.service';
 
-const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, 422: ErrorResponse };
+const errors = ERROR_RESPONSES;
 const admin = { access: 'admin' as const };
 const tags = ['组织'];
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ErrorResponse, IdParams, pageOf } from '../../../contracts/common';
+import { IdParams, pageOf, ERROR_RESPONSES } from '../../../contracts/common';
 import {
   CensusRequest,
   CensusResponse,
@@ -37,7 +37,7 @@ import { executeReport, fileMemberDeletion, fileTownshipFlag, forwardReport, get
 import { exportNewMemberRoster } from './roster.export';
 import { devFigures, eduFigures, exportFigure, figures, graduation, saveCensus, saveEduCounts, transferProgress, unmarkedBranches } from './supervision.service';
 
-const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, 422: ErrorResponse };
+const errors = ERROR_RESPONSES;
 const admin = { access: 'admin' as const };
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ErrorResponse, IdParams, PageQuery, pageOf } from '../../../contracts/common';
+import { IdParams, PageQuery, pageOf, ERROR_RESPONSES } from '../../../contracts/common';
 import {
   AllocateNodeRequest,
   BatchApproveRequest,
@@ -48,7 +48,7 @@ import {
   suggestTargets,
 } from './transfers.service';
 
-const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse, 409: ErrorResponse, 422: ErrorResponse };
+const errors = ERROR_RESPONSES;
 const admin = { access: 'admin' as const };
 const member = { access: 'member' as const };
 const tags = ['组织关系转接'];
