@@ -200,6 +200,8 @@ export const members = pgTable(
     index('members_political_scope_idx').on(t.politicalStatus, t.status, t.orgPath),
     index('members_identity_scope_idx').on(t.identityStatus, t.status, t.orgPath),
     index('members_profile_scope_idx').on(t.profileComplete, t.status, t.orgPath),
+    // Graduates are few outside the season: ST-6 and the TR-10/12 lists read them by subtree.
+    index('members_graduates_idx').on(t.orgPath).where(sql`${t.graduateStatus} = 'GRADUATE' AND ${t.status} = 'ACTIVE'`),
     check('members_left_has_reason', sql`(${t.status} = 'LEFT') = (${t.leaveReason} IS NOT NULL)`),
     check('members_joined_format', sql`${t.joinedLeagueAt} ~ '^[0-9]{4}-(0[1-9]|1[0-2])$'`),
   ],

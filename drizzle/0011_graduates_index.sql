@@ -1,0 +1,1 @@
+CREATE INDEX "members_graduates_idx" ON "members" USING btree ("org_path") WHERE "members"."graduate_status" = 'GRADUATE' AND "members"."status" = 'ACTIVE';
