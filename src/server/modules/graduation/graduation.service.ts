@@ -192,9 +192,9 @@ export async function revokeMemberMarks(ctx: AppContext, actor: AdminActor, memb
   for (const id of ids) {
     const member = await memberInScopeOr404(ctx, actor, id);
     const branch = (await findOrg(ctx.db, member.branchId!))!;
-    assertRule(checkDelayActor({ ...actor.scope, id: actor.scope.orgId }, branch.specialKind === 'DELAYED' ? ((await originBranch(ctx, id)) ?? branch) : branch));
-    if (member.graduateStatus !== 'DELAYED' && member.graduateStatus !== 'TEACHER') throw new DomainError('GRAD_6_NOT_MARKED', `${member.name}：该团员没有延迟毕业团员或教师标记`);
     const origin = branch.specialKind === 'DELAYED' ? ((await originBranch(ctx, id)) ?? branch) : branch;
+    assertRule(checkDelayActor({ ...actor.scope, id: actor.scope.orgId }, origin));
+    if (member.graduateStatus !== 'DELAYED' && member.graduateStatus !== 'TEACHER') throw new DomainError('GRAD_6_NOT_MARKED', `${member.name}：该团员没有延迟毕业团员或教师标记`);
     targets.push({ member, branch, origin });
   }
   const now = ctx.clock.now();
