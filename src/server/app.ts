@@ -15,6 +15,20 @@ import { installSecurityHeaders } from './http/security-headers';
 import type { ZApp } from './http/types';
 import { ROUTE_MODULES } from './modules';
 
+/** One registered route, as the authorization matrix test enumerates them (issue 7, SEC-1). */
+export interface RegisteredRoute {
+  method: string;
+  url: string;
+  access: string | undefined;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route registered on this instance (HEAD twins excluded), in registration order. */
+    readonly routeList: readonly RegisteredRoute[];
+  }
+}
+
 export interface BuildOptions {
   logger?: FastifyServerOptions['logger'];
   /** Serve the built web app from web/dist (production); tests leave it off. */
@@ -43,6 +57,17 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
     routerOptions: { maxParamLength: 200 },
     ...(opts.logger ? { logger: { ...(typeof opts.logger === 'object' ? opts.logger : {}), redact: REDACT } } : {}),
   }).withTypeProvider<ZodTypeProvider>();
+
+  // Collected before any plugin registers routes, so nothing escapes the matrix test.
+  const routeList: RegisteredRoute[] = [];
+  app.decorate('routeList', routeList);
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const method of methods) {
+      if (method === 'HEAD') continue;
+      routeList.push({ method, url: route.url, access: route.config?.access });
+    }
+  });
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
