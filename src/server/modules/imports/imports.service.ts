@@ -8,7 +8,7 @@ import { DomainError } from '../../../domain/errors';
 import { isWithin } from '../../../domain/scope';
 import { guardXlsx, XlsxGuardError } from '../../../lib/xlsx-guard';
 import { arr } from './engine';
-import { adminAuditActor, writeAudit } from '../../audit';
+import { adminAuditActor, refuseOutOfScope, writeAudit } from '../../audit';
 import type { AdminActor, AppContext } from '../../context';
 import { lockOrgInScope, orgInScopeOr404 } from '../orgs/orgs.service';
 import { personConflict } from '../people/persons';
@@ -175,7 +175,10 @@ export async function runImport(ctx: AppContext, id: number): Promise<void> {
 /** The uploader's own job, inside their scope; anything else answers like a missing one. */
 async function jobOr404(ctx: AppContext, actor: AdminActor, id: number): Promise<ImportJob> {
   const [job] = await ctx.db.select().from(importJobs).where(eq(importJobs.id, id));
-  if (!job || job.actorPersonId !== actor.personId || !isWithin(job.scopePath, actor.scope.path)) throw new DomainError('NOT_FOUND');
+  if (!job || job.actorPersonId !== actor.personId || !isWithin(job.scopePath, actor.scope.path)) {
+    // SEC-1/SEC-3: someone else's job answers like a missing one, and the attempt is logged.
+    return refuseOutOfScope(ctx, actor, 'import_job', id, async () => job !== undefined);
+  }
   return job;
 }
 
