@@ -682,7 +682,7 @@ export async function getLetter(ctx: AppContext, actor: AdminActor, id: number):
     .from(transferLetters)
     .innerJoin(orgs, eq(orgs.id, transferLetters.orgId))
     .where(and(eq(transferLetters.id, id), inSubtree(transferLetters.orgPath, actor.scope.path)));
-  if (!row) throw new DomainError('NOT_FOUND');
+  if (!row) return refuseOutOfScope(ctx, actor, 'transfer_letter', id, async () => (await ctx.db.select({ id: transferLetters.id }).from(transferLetters).where(eq(transferLetters.id, id))).length > 0);
   const { l } = row;
   return {
     id: l.id,
