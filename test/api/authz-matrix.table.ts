@@ -9,7 +9,8 @@
  * - a member (no admin grant) acting with `x-org-id`: 403 NOT_ADMIN_OF_ORG, audited;
  * - an admin acting for an org they do not administer (sibling, ancestor, missing): the same 403;
  * - an admin on an object outside their subtree: exactly the answer for a missing id (status and
- *   body), nothing changed, an ACCESS_DENIED audit row; inside their subtree a read answers 200.
+ *   body), nothing changed, an ACCESS_DENIED audit row (unless a role or date rule refuses first, the
+ *   same for a missing id: then no object was reached); inside their subtree a read answers 200.
  */
 
 import { testIdNumber } from '../helpers/factories';
@@ -144,6 +145,7 @@ export const MATRIX: Record<string, Row> = {
     req: (id) => patch(`/api/graduation/destinations/${id}`, { destinationUnit: '越权', destinationAddress: null, destinationRegionCode: null, hukouAddress: null, residenceAddress: null, parentsAddress: null }),
   },
   'GET /api/graduation/campaign': { access: 'admin-object', obj: 'org', write: false, req: (id) => get(`/api/graduation/campaign?orgId=${id}`) },
+  // Before 25 July the date rule (TR-10) answers first, the same for every id; after it each id goes through memberInScopeOr404.
   'POST /api/graduation/mobile-placements': { access: 'admin-object', obj: 'member', write: true, req: (id) => post('/api/graduation/mobile-placements', { memberIds: [id] }) },
 
   // ---- imports
