@@ -1,4 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm';
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, transferNodes } from '../../src/db/schema';
 import { waitForImport } from '../../src/server/modules/imports/imports.service';
@@ -112,9 +113,20 @@ afterAll(() => t.close());
 const routeKey = (r: { method: string; url: string }) => `${r.method} ${r.url}`;
 const rowsOf = <A extends Row['access']>(access: A) => Object.entries(MATRIX).filter((e): e is [string, Extract<Row, { access: A }>] => e[1].access === access);
 
-function send(c: Client, r: Req): Promise<Res> {
-  if (Buffer.isBuffer(r.body)) return c.request(r.method, r.url, r.body, { 'content-type': 'application/octet-stream' });
-  return c.request(r.method, r.url, r.body);
+/** The answer; a workbook is compared by its cells (the zip carries a timestamp). */
+async function send(c: Client, r: Req): Promise<Res> {
+  const res = Buffer.isBuffer(r.body) ? await c.request(r.method, r.url, r.body, { 'content-type': 'application/octet-stream' }) : await c.request(r.method, r.url, r.body);
+  if (res.status === 200 && String(res.headers['content-type']).includes('spreadsheetml')) {
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(res.raw.rawPayload as unknown as ArrayBuffer);
+    const sheets = wb.worksheets.map((ws) => {
+      const rows: unknown[] = [];
+      ws.eachRow((row) => rows.push(row.values));
+      return { name: ws.name, rows };
+    });
+    return { ...res, body: { workbook: sheets, disposition: res.headers['content-disposition'] } };
+  }
+  return res;
 }
 
 const adminOrg = (role: AdminRole): OrgRow => ({ branchA1: tree.branchA1, collegeA: tree.collegeA, county: tree.county, province: tree.province, national: tree.root })[role];

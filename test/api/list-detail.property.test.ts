@@ -45,6 +45,8 @@ const specArb = fc.record({
   self: fc.nat(),
   /** Which org the filtered member list is restricted to. */
   filterOrg: fc.nat(),
+  /** Transfers the root admin starts: (member, target branch), indices modulo their counts. */
+  transfers: fc.array(fc.tuple(fc.nat(), fc.nat()), { maxLength: 3 }),
 });
 
 interface Built {
@@ -53,9 +55,10 @@ interface Built {
   orgs: (OrgRow & { graduate: boolean })[];
   members: { id: number; branch: OrgRow; left: boolean; cadre: boolean; idNumber: string }[];
   rootAdmin: Client;
+  transfers: number[];
 }
 
-async function build(spec: { children: NodeSpec[] }): Promise<Built> {
+async function build(spec: { children: NodeSpec[]; transfers: [number, number][] }): Promise<Built> {
   run += 1;
   const token = `属性${run}号`;
   const root = await f.org(null, { name: `${token}省团委`, kind: 'LEADERSHIP', leadershipLevel: 'PROVINCIAL' });
@@ -82,7 +85,19 @@ async function build(spec: { children: NodeSpec[] }): Promise<Built> {
     const r = await rootAdmin.post(`/api/members/${m.id}/leave`, { reason: 'VOLUNTARY' });
     expect(r.status, JSON.stringify(r.body)).toBe(200);
   }
-  return { token, root, orgs: orgList, members: pending, rootAdmin };
+  // Transfers in flight (or done at once when both ends are the root admin's): the rules may refuse some.
+  const transferIds: number[] = [];
+  const branches = orgList.filter((o) => o.kind === 'BRANCH');
+  const movers = pending.filter((m) => !m.left);
+  for (const [mi, bi] of spec.transfers) {
+    if (movers.length === 0 || branches.length < 2) break;
+    const m = movers[mi % movers.length]!;
+    const target = branches[bi % branches.length]!.id === m.branch.id ? branches[(bi + 1) % branches.length]! : branches[bi % branches.length]!;
+    const r = await rootAdmin.post('/api/transfers', { memberIds: [m.id], reason: 'WORK_CHANGE', fields: { unitName: '某公司', address: '杭州市' }, targetOrgId: target.id });
+    if (r.status === 201) transferIds.push(...(r.body.ids as number[]));
+    else expect(r.status, JSON.stringify(r.body)).toBe(422);
+  }
+  return { token, root, orgs: orgList, members: pending, rootAdmin, transfers: transferIds };
 }
 
 /** Every item of a paged list (pageSize 100). */
@@ -120,6 +135,9 @@ async function checkAdmin(b: Built, adminOrg: OrgRow, filterOrg: OrgRow): Promis
     expect([200, 404], `${where} member ${m.id}`).toContain(r.status);
     if (r.status === 200) memberDetail.set(m.id, r.body);
   }
+  // Where each visible member is now, as its detail says (a transfer may have moved it).
+  const orgById = new Map(b.orgs.map((o) => [o.id, o]));
+  const pathOf = (m: { id: number }) => orgById.get(memberDetail.get(m.id).branchId as number)!.path;
   const visibleMembers = b.members.filter((m) => memberDetail.has(m.id));
   // The admin's own subtree is what both must agree on; the property is the equalities below.
   expect(visibleOrgs.has(adminOrg.id), where).toBe(true);
@@ -131,7 +149,7 @@ async function checkAdmin(b: Built, adminOrg: OrgRow, filterOrg: OrgRow): Promis
   expect(await listIds('status=ACTIVE'), `${where}: members ACTIVE`).toEqual(sorted(visibleMembers.filter(active).map((m) => m.id)));
   expect(await listIds('status=LEFT'), `${where}: members LEFT`).toEqual(sorted(visibleMembers.filter((m) => !active(m)).map((m) => m.id)));
   expect(await listIds('status=ALL&isCadre=true'), `${where}: members isCadre`).toEqual(sorted(visibleMembers.filter((m) => memberDetail.get(m.id).isCadre === true).map((m) => m.id)));
-  const underFilter = visibleOrgs.has(filterOrg.id) ? visibleMembers.filter((m) => m.branch.path.startsWith(filterOrg.path)) : [];
+  const underFilter = visibleOrgs.has(filterOrg.id) ? visibleMembers.filter((m) => pathOf(m).startsWith(filterOrg.path)) : [];
   expect(await listIds(`status=ALL&orgId=${filterOrg.id}`), `${where}: members under ${filterOrg.name}`).toEqual(sorted(underFilter.map((m) => m.id)));
   const byName = await listIds(`status=ALL&name=${encodeURIComponent(b.token)}`);
   expect(byName.filter((id) => !memberDetail.has(id)), `${where}: name search`).toEqual([]);
@@ -176,15 +194,27 @@ async function checkAdmin(b: Built, adminOrg: OrgRow, filterOrg: OrgRow): Promis
   // Graduation: the empty graduated branches are the visible graduate branches without active members or children.
   const empty = await all(admin, '/api/graduation/empty-branches');
   const expectedEmpty = b.orgs.filter(
-    (o) => o.kind === 'BRANCH' && o.graduate && visibleOrgs.has(o.id) && !b.members.some((m) => m.branch.id === o.id && memberDetail.get(m.id)?.status === 'ACTIVE'),
+    (o) => o.kind === 'BRANCH' && o.graduate && visibleOrgs.has(o.id) && !b.members.some((m) => memberDetail.get(m.id)?.branchId === o.id && memberDetail.get(m.id)?.status === 'ACTIVE'),
   );
   expect(sorted(empty.filter((e) => e.name.startsWith(b.token)).map((e) => e.id)), `${where}: empty graduated branches`).toEqual(sorted(expectedEmpty.map((o) => o.id)));
   expect(empty.every((e) => visibleOrgs.has(e.id)), `${where}: empty branches outside the tree`).toBe(true);
 
+  // Transfers: the list vs. each transfer's detail; the inbox only holds visible transfers.
+  const transferOk = new Set<number>();
+  for (const id of b.transfers) {
+    const r = await admin.get(`/api/transfers/${id}`);
+    expect([200, 404]).toContain(r.status);
+    if (r.status === 200) transferOk.add(id);
+  }
+  const listedTransfers = (await all(admin, '/api/transfers')).map((x) => x.id as number);
+  expect(sorted(listedTransfers), `${where}: transfers`).toEqual(sorted(transferOk));
+  const inbox = await all(admin, '/api/transfer-inbox');
+  expect(inbox.filter((x) => !transferOk.has(x.transferId)), `${where}: transfer inbox`).toEqual([]);
+
   // Supervision dashboard: the active-member count of the admin's org and of each drill-down row.
   const figures = await admin.get(`/api/supervision/figures?orgId=${adminOrg.id}`);
   if (figures.status === 200) {
-    const activeUnder = (path: string) => visibleMembers.filter((m) => active(m) && m.branch.path.startsWith(path)).length;
+    const activeUnder = (path: string) => visibleMembers.filter((m) => active(m) && pathOf(m).startsWith(path)).length;
     expect(figures.body.total.membersActive, `${where}: figures total`).toBe(activeUnder(adminOrg.path));
     for (const row of figures.body.rows) {
       const o = b.orgs.find((x) => x.id === row.orgId)!;
@@ -220,7 +250,7 @@ async function checkSelf(b: Built, pick: number): Promise<void> {
 }
 
 describe('issue 7 item 2: lists equal what the per-object check allows', () => {
-  it('SEC-1 for random trees, admins and members: members (status/cadre/org/name/ID filters), export, org children and search, cadres, empty graduated branches, dashboard counts, audit log', async () => {
+  it('SEC-1 for random trees, admins and members: members (status/cadre/org/name/ID filters), export, org children and search, cadres, transfers and inbox, empty graduated branches, dashboard counts, audit log', async () => {
     const seed = process.env.PROPERTY_SEED ? Number(process.env.PROPERTY_SEED) : undefined;
     await fc.assert(
       fc.asyncProperty(specArb, async (spec) => {
@@ -228,7 +258,7 @@ describe('issue 7 item 2: lists equal what the per-object check allows', () => {
         for (const k of spec.admins) await checkAdmin(b, b.orgs[k % b.orgs.length]!, b.orgs[spec.filterOrg % b.orgs.length]!);
         await checkSelf(b, spec.self);
       }),
-      { numRuns: Number(process.env.PROPERTY_RUNS ?? 5), endOnFailure: true, ...(seed === undefined ? {} : { seed }) },
+      { numRuns: Number(process.env.PROPERTY_RUNS ?? 8), endOnFailure: true, ...(seed === undefined ? {} : { seed }) },
     );
   }, 240_000);
 });
