@@ -12,7 +12,7 @@ import type {
   TransferListItem,
 } from '../../../contracts/transfers';
 import type { Tx } from '../../../db/client';
-import { orgs, persons, transferLetters, transferNodes, transferNotices, transfers } from '../../../db/schema';
+import { members, orgs, persons, transferLetters, transferNodes, transferNotices, transfers } from '../../../db/schema';
 import { chinaDate } from '../../../domain/dates';
 import { DomainError, assertRule } from '../../../domain/errors';
 import { normalizeIdNumber } from '../../../domain/id-number';
@@ -514,8 +514,14 @@ export async function myTransfers(ctx: AppContext, actor: Actor & { memberId: nu
 
 export async function cancelMyTransfer(ctx: AppContext, actor: Actor & { memberId: number }, id: number, note: string | null): Promise<Transfer> {
   const t = await loadTransfer(ctx, id);
-  // Another member's transfer answers like a missing one.
-  if (!t || t.memberId !== actor.memberId) throw new DomainError('NOT_FOUND');
+  // Another member's transfer answers like a missing one; the attempt is logged under the member's branch (SEC-1/SEC-3).
+  if (!t || t.memberId !== actor.memberId) {
+    if (t) {
+      const [me] = await ctx.db.select({ orgPath: members.orgPath }).from(members).where(eq(members.id, actor.memberId));
+      await writeAudit(ctx.db, ctx, { ...actor, actingOrgId: null }, { action: 'ACCESS_DENIED', result: 'DENIED', objectType: 'transfer', objectId: id, orgPath: me?.orgPath ?? null, reason: 'OUT_OF_SCOPE' });
+    }
+    throw new DomainError('NOT_FOUND');
+  }
   await cancel(ctx, id, (x) => x.starterSide === 'MEMBER', { ...actor, actingOrgId: null }, note);
   return presentTransfer(ctx, (await loadTransfer(ctx, id))!, { kind: 'member', memberId: actor.memberId });
 }
