@@ -21,6 +21,7 @@ type Admin = Awaited<ReturnType<Factory['admin']>>;
 let admins: Record<AdminRole, Admin>;
 let memberSelf: Client;
 let memberSelfIdNumber: string;
+let memberSelfPersonId: number;
 let fx: FixtureIds;
 /** The object of each kind at each location, with the org paths that make it visible. */
 const objects: Partial<Record<ObjKind, Partial<Record<Loc, { id: number; paths: string[]; only?: AdminRole | 'nobody' }>>>> = {};
@@ -53,6 +54,7 @@ beforeAll(async () => {
   const xB = await f.member(tree.branchB1, { name: '转出乙' });
   memberSelf = await login(t.app, mA1.idNumber, PASSWORD, '10.60.0.1');
   memberSelfIdNumber = mA1.idNumber;
+  memberSelfPersonId = mA1.personId;
   const memberOther = await login(t.app, mB.idNumber, PASSWORD, '10.60.0.2');
 
   const at = (o: OrgRow) => ({ id: o.id, paths: [o.path] });
@@ -215,11 +217,13 @@ describe('个人中心 (member only)', () => {
     expect(admin.body.error.code).toBe('MEMBER_ONLY');
     if (row.other) {
       const before = await fingerprint();
+      const denied = await deniedCount(memberSelfPersonId, fx.otherMemberTransfer);
       const other = await send(memberSelf, row.other(fx.otherMemberTransfer));
       const missing = await send(memberSelf, row.other(MISSING));
       expect(other.status, statusOf(other)).toBe(404);
       expect(other.body).toEqual(missing.body);
       expect(await fingerprint()).toBe(before);
+      expect(await deniedCount(memberSelfPersonId, fx.otherMemberTransfer), 'ACCESS_DENIED audit row').toBe(denied + 1);
     }
   });
 });
