@@ -40,8 +40,8 @@ export const ADMIN_ROLES: AdminRole[] = ['branchA1', 'collegeA', 'county', 'prov
 export type Row =
   /** Open to anyone; `anon` is the status an anonymous caller gets with `req`. */
   | { access: 'public'; req: Req; anon: number }
-  /** Only when ZHTJ_TEST_API=1 (never in production, SEC): open, so the e2e driver can move the clock. */
-  | { access: 'test-hook'; req: Req }
+  /** Registered only when ZHTJ_TEST_API=1 (refused in production): open, so the e2e driver can move the clock. */
+  | { access: 'test-hook'; req: Req; anon: number }
   /** Any logged-in person (member or admin); `status` for both. */
   | { access: 'session'; req: Req; status: number }
   /** 个人中心: the member themself; an admin without a member record gets 403 MEMBER_ONLY. `other` names another member's object. */
@@ -76,8 +76,8 @@ export const MATRIX: Record<string, Row> = {
   // ---- system and auth
   'GET /api/health': { access: 'public', req: get('/api/health'), anon: 200 },
   'GET /api/openapi.json': { access: 'public', req: get('/api/openapi.json'), anon: 200 },
-  'POST /api/test/clock': { access: 'test-hook', req: post('/api/test/clock', {}) },
-  'POST /api/test/jobs/:name': { access: 'test-hook', req: post('/api/test/jobs/none', {}) },
+  'POST /api/test/clock': { access: 'test-hook', req: post('/api/test/clock', {}), anon: 400 },
+  'POST /api/test/jobs/:name': { access: 'test-hook', req: post('/api/test/jobs/none', {}), anon: 404 },
   'POST /api/auth/login': { access: 'public', req: post('/api/auth/login', { username: '339920200001010000', password: 'wrong-password' }), anon: 401 },
   'GET /api/auth/session': { access: 'session', req: get('/api/auth/session'), status: 200 },
   'POST /api/auth/logout': { access: 'session', req: post('/api/auth/logout'), status: -1 },

@@ -175,6 +175,20 @@ describe('issue 7 item 1: every route is classified', () => {
     expect(stale, 'rows for routes that no longer exist').toEqual([]);
   });
 
+  it('SEC-1 the test hooks (open routes) are not registered at all without ZHTJ_TEST_API=1', async () => {
+    const plain = await createTestApp({ env: { ZHTJ_TEST_API: '0' } });
+    try {
+      const keys = plain.app.routeList.map(routeKey);
+      const hooks = rowsOf('test-hook').map(([k]) => k);
+      expect(hooks.length).toBeGreaterThan(0);
+      expect(keys.filter((k) => hooks.includes(k))).toEqual([]);
+      // Everything else is the same set of routes.
+      expect(keys.length).toBe(t.app.routeList.length - hooks.length);
+    } finally {
+      await plain.close();
+    }
+  });
+
   it('SEC-1 the ignored routes are the API documentation only, served without a session', async () => {
     for (const k of IGNORED_ROUTES) expect(k.startsWith('GET /api/docs')).toBe(true);
     expect((await anonymous(t.app).get('/api/docs/json')).status).toBe(200);
@@ -185,8 +199,7 @@ describe('anonymous', () => {
   it.each(Object.entries(MATRIX))('SEC-1 %s', async (_key, row) => {
     const req = row.access === 'admin' ? row.req(fx) : row.access === 'admin-object' ? row.req(MISSING, fx) : row.req;
     const res = await send(anonymous(t.app), req);
-    if (row.access === 'public') expect(res.status, statusOf(res)).toBe(row.anon);
-    else if (row.access === 'test-hook') expect(res.status, statusOf(res)).not.toBe(401);
+    if (row.access === 'public' || row.access === 'test-hook') expect(res.status, statusOf(res)).toBe(row.anon);
     else {
       expect(res.status, statusOf(res)).toBe(401);
       expect(res.body.error.code).toBe('UNAUTHENTICATED');
