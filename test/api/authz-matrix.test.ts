@@ -151,11 +151,33 @@ async function fingerprint(): Promise<string> {
   return parts.join('\n');
 }
 
-async function deniedCount(personId: number, objectId?: number): Promise<number> {
+/** The audit log's name for each object kind. */
+const AUDIT_TYPE: Record<ObjKind, string> = {
+  member: 'member',
+  org: 'org',
+  branch: 'org',
+  cadre: 'cadre',
+  grant: 'admin',
+  transfer: 'transfer',
+  node: 'transfer_node',
+  import: 'import_job',
+  report: 'report',
+  letter: 'transfer_letter',
+  range: 'dev_number_range',
+};
+
+async function deniedCount(personId: number, objectId?: number, objectType?: string): Promise<number> {
   const rows = await t.ctx.db
     .select({ id: auditLog.id })
     .from(auditLog)
-    .where(and(eq(auditLog.actorPersonId, personId), eq(auditLog.action, 'ACCESS_DENIED'), objectId === undefined ? undefined : eq(auditLog.objectId, String(objectId))));
+    .where(
+      and(
+        eq(auditLog.actorPersonId, personId),
+        eq(auditLog.action, 'ACCESS_DENIED'),
+        objectId === undefined ? undefined : eq(auditLog.objectId, String(objectId)),
+        objectType === undefined ? undefined : eq(auditLog.objectType, objectType),
+      ),
+    );
   return rows.length;
 }
 
@@ -230,13 +252,13 @@ describe('个人中心 (member only)', () => {
     expect(admin.body.error.code).toBe('MEMBER_ONLY');
     if (row.other) {
       const before = await fingerprint();
-      const denied = await deniedCount(memberSelfPersonId, fx.otherMemberTransfer);
+      const denied = await deniedCount(memberSelfPersonId, fx.otherMemberTransfer, 'transfer');
       const other = await send(memberSelf, row.other(fx.otherMemberTransfer));
       const missing = await send(memberSelf, row.other(MISSING));
       expect(other.status, statusOf(other)).toBe(404);
       expect(other.body).toEqual(missing.body);
       expect(await fingerprint()).toBe(before);
-      expect(await deniedCount(memberSelfPersonId, fx.otherMemberTransfer), 'ACCESS_DENIED audit row').toBe(denied + 1);
+      expect(await deniedCount(memberSelfPersonId, fx.otherMemberTransfer, 'transfer'), 'ACCESS_DENIED audit row').toBe(denied + 1);
     }
   });
 });
@@ -290,14 +312,14 @@ describe('admin routes on an object: inside answers, outside answers exactly lik
           expect(res.status, `${what}: ${statusOf(res)}`).toBe(200);
           continue;
         }
-        const denied = await deniedCount(a.person.id, o.id);
+        const denied = await deniedCount(a.person.id, o.id, AUDIT_TYPE[row.obj]);
         const res = await send(a.client, row.req(o.id, fx));
         expect(res.status, `${what}: ${statusOf(res)} vs missing ${statusOf(missing)}`).toBe(missing.status);
         // A batch answer echoes the id it was given; apart from that it must be the same.
         expect(withId(res.body, o.id), `${what}: ${statusOf(res)}`).toEqual(withId(missing.body, MISSING));
         // A refusal by role or by date (403/422, the same for a missing id) never reaches the object; anything else did, and is audited.
         if (res.status !== 403 && res.status !== 422) {
-          expect(await deniedCount(a.person.id, o.id), `${what}: ACCESS_DENIED audit row; answer ${statusOf(res)}`).toBeGreaterThan(denied);
+          expect(await deniedCount(a.person.id, o.id, AUDIT_TYPE[row.obj]), `${what}: ACCESS_DENIED audit row; answer ${statusOf(res)}`).toBeGreaterThan(denied);
         }
       }
     }
