@@ -52,6 +52,7 @@ beforeAll(async () => {
   const mT = await f.member(tree.transition, { name: '矩阵街道' });
   const xA = await f.member(tree.branchA2, { name: '转出甲' });
   const xB = await f.member(tree.branchB1, { name: '转出乙' });
+  const xU = await f.member(uniBranch, { name: '转出丙' });
   memberSelf = await login(t.app, mA1.idNumber, PASSWORD, '10.60.0.1');
   memberSelfIdNumber = mA1.idNumber;
   memberSelfPersonId = mA1.personId;
@@ -71,13 +72,25 @@ beforeAll(async () => {
   expect([trA.status, trB.status], JSON.stringify([trA.body, trB.body])).toEqual([201, 201]);
   const trAId = trA.body.ids[0] as number;
   const trBId = trB.body.ids[0] as number;
-  objects.transfer = { A: { id: trAId, paths: [tree.branchA2.path, tree.transition.path] }, B: { id: trBId, paths: [tree.branchB1.path, uniBranch.path] } };
+  const trU = await uni.client.post('/api/transfers', { memberIds: [xU.id], ...details, targetOrgId: tree.transition.id });
+  expect(trU.status, JSON.stringify(trU.body)).toBe(201);
+  const trUId = trU.body.ids[0] as number;
+  objects.transfer = {
+    A: { id: trAId, paths: [tree.branchA2.path, tree.transition.path] },
+    B: { id: trBId, paths: [tree.branchB1.path, uniBranch.path] },
+    U: { id: trUId, paths: [uniBranch.path, tree.transition.path] },
+  };
   const firstNode = async (id: number) => (await t.ctx.db.select().from(transferNodes).where(eq(transferNodes.transferId, id)).orderBy(transferNodes.id))[0]!.id;
-  objects.node = { A: { id: await firstNode(trAId), paths: objects.transfer.A!.paths }, B: { id: await firstNode(trBId), paths: objects.transfer.B!.paths } };
+  objects.node = {
+    A: { id: await firstNode(trAId), paths: objects.transfer.A!.paths },
+    B: { id: await firstNode(trBId), paths: objects.transfer.B!.paths },
+    U: { id: await firstNode(trUId), paths: objects.transfer.U!.paths },
+  };
   const letterA = await admins.collegeA.client.post('/api/transfer-letters', { transferIds: [trAId], feePaidUntil: '2026-02' });
   const letterB = await collegeB.client.post('/api/transfer-letters', { transferIds: [trBId], feePaidUntil: '2026-02' });
-  expect([letterA.status, letterB.status], JSON.stringify([letterA.body, letterB.body])).toEqual([201, 201]);
-  objects.letter = { A: { id: letterA.body.id, paths: [tree.collegeA.path] }, B: { id: letterB.body.id, paths: [tree.collegeB.path] } };
+  const letterU = await uni.client.post('/api/transfer-letters', { transferIds: [trUId], feePaidUntil: '2026-02' });
+  expect([letterA.status, letterB.status, letterU.status], JSON.stringify([letterA.body, letterB.body, letterU.body])).toEqual([201, 201, 201]);
+  objects.letter = { A: { id: letterA.body.id, paths: [tree.collegeA.path] }, B: { id: letterB.body.id, paths: [tree.collegeB.path] }, U: { id: letterU.body.id, paths: [tree.university.path] } };
   // The other member's own transfer (个人中心).
   const own = await memberOther.post('/api/me/transfers', { ...details, targetOrgId: tree.branchA2.id });
   expect(own.status, JSON.stringify(own.body)).toBe(201);
@@ -94,8 +107,15 @@ beforeAll(async () => {
   // An upward report on each side.
   const repA = await admins.branchA1.client.post('/api/reports/member-deletion', { memberId: mA1.id, reason: 'NAME' });
   const repB = await branchB1.client.post('/api/reports/member-deletion', { memberId: mB.id, reason: 'NAME' });
-  expect([repA.status, repB.status], JSON.stringify([repA.body, repB.body])).toEqual([201, 201]);
-  objects.report = { A: { id: repA.body.id, paths: [tree.branchA1.path] }, B: { id: repB.body.id, paths: [tree.branchB1.path] } };
+  const repU = await uni.client.post('/api/reports/member-deletion', { memberId: mU.id, reason: 'NAME' });
+  const repT = await town.client.post('/api/reports/member-deletion', { memberId: mT.id, reason: 'NAME' });
+  expect([repA.status, repB.status, repU.status, repT.status], JSON.stringify([repA.body, repB.body, repU.body, repT.body])).toEqual([201, 201, 201, 201]);
+  objects.report = {
+    A: { id: repA.body.id, paths: [tree.branchA1.path] },
+    B: { id: repB.body.id, paths: [tree.branchB1.path] },
+    U: { id: repU.body.id, paths: [uniBranch.path] },
+    T: { id: repT.body.id, paths: [tree.transition.path] },
+  };
 
   // Development-number ranges: the province issues to the university, which splits them to its colleges.
   const issue = async (c: Client, recipientOrgId: number, start: string, end: string) => {
