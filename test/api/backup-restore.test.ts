@@ -106,7 +106,7 @@ describe.runIf(testDbKind() === 'postgres')('backup and restore (issue 7/7 item 
     mkdirSync(damagedDir);
     const copy = join(damagedDir, 'x.dump');
     const bytes = readFileSync(dump);
-    bytes[bytes.length - 10] ^= 0xff;
+    bytes[bytes.length - 10] = bytes[bytes.length - 10]! ^ 0xff;
     writeFileSync(copy, bytes);
     writeFileSync(`${copy}.sha256`, readFileSync(`${dump}.sha256`, 'utf8').replace(/\S+$/m, 'x.dump'));
     const damaged = run('restore.sh', [copy, 'zhtj_restore_never'], { DATABASE_URL: process.env.DATABASE_URL! });
