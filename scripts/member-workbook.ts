@@ -11,7 +11,7 @@ import { makeIdNumber } from '../src/domain/id-number';
 
 export const MEMBER_IMPORT_HEADERS = ['姓名*', '身份证号码*', '民族*', '政治面貌*', '入团年月*', '所在团支部*', '是否团干部*', '团内职务', '手机号码', '团员身份认定依据', '发展团员编号'];
 
-/** Row `i` (0-based). Valid for i < 3,360,000. */
+/** Row `i` (0-based). Valid for i < 30,240,000 (counties 339910 … 339999). */
 export function memberImportRow(i: number, branch: string): string[] {
   const day = 1 + (i % 28);
   const birth = `2004${String(1 + (Math.floor(i / 28) % 12)).padStart(2, '0')}${String(day).padStart(2, '0')}`;
