@@ -184,21 +184,23 @@ describe.runIf(testDbKind() === 'postgres')('crash drills: kill -9 and restart (
 
     let server = await start();
     const acknowledged = new Set<number>();
-    let killing = false;
+    let killed: Promise<void> | null = null;
+    const victim = server;
     const inFlight = nodes.map(async (n) => {
       try {
-        const r = await httpAs(server, township, 'POST', `/api/transfer-nodes/${n.id}/approve`, {});
-        if (r.status === 200) acknowledged.add(n.transfer_id);
-        else throw new Error(`approve ${n.id}: ${r.status} ${JSON.stringify(r.body)}`);
+        const r = await httpAs(victim, township, 'POST', `/api/transfer-nodes/${n.id}/approve`, {});
+        if (r.status !== 200) throw new Error(`approve ${n.id}: ${r.status} ${JSON.stringify(r.body)}`);
+        acknowledged.add(n.transfer_id);
+        // SIGKILL right at the fifth acknowledgement, with the other approvals still in flight.
+        if (acknowledged.size === 5) killed = victim.kill9();
       } catch (err) {
-        if (!killing) throw err;
+        if (!killed) throw err;
         // the connection died with the server: not acknowledged
       }
     });
-    await until('some approvals acknowledged', 60_000, async () => acknowledged.size >= 5);
-    killing = true;
-    await server.kill9();
     await Promise.all(inFlight);
+    expect(killed).not.toBeNull();
+    await killed;
     expect(acknowledged.size).toBeLessThan(N); // the kill landed while approvals were in flight
 
     server = await start();
