@@ -1,3 +1,6 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../../src/db/client';
@@ -72,6 +75,18 @@ async function rollupDrift(): Promise<unknown[]> {
         WHERE o.kind = 'BRANCH' AND COALESCE(s.active, 0) <> (SELECT count(*) FROM members m WHERE m.status = 'ACTIVE' AND m.branch_id = o.id)`,
   );
   return [...orgDrift, ...branchDrift];
+}
+
+/**
+ * The audit chain's own verifier (issue 7/7 item 4, `npm run audit:verify`) on the drill's database,
+ * when this version has it: a crash must not break the chain either.
+ */
+function auditChainVerified(): string {
+  const root = resolve(import.meta.dirname, '../..');
+  const scripts = (JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+  if (!scripts['audit:verify']) return 'no verifier in this version';
+  const r = spawnSync('npm', ['run', '--silent', 'audit:verify'], { cwd: root, encoding: 'utf8', env: { ...process.env, DATABASE_URL: dbUrl }, timeout: 120_000 });
+  return r.status === 0 ? 'verified' : `FAILED (${r.status}): ${r.stdout}${r.stderr}`;
 }
 
 async function count(query: ReturnType<typeof sql>): Promise<number> {
@@ -164,6 +179,7 @@ describe.runIf(testDbKind() === 'postgres')('crash drills: kill -9 and restart (
     expect(await commitAudits()).toBe(1);
     expect(await memberAudits()).toBe(ROWS);
     expect(await rollupDrift()).toEqual([]);
+    expect(auditChainVerified()).not.toMatch(/^FAILED/);
     await server.stop();
   }, 360_000);
 
@@ -230,6 +246,7 @@ describe.runIf(testDbKind() === 'postgres')('crash drills: kill -9 and restart (
     expect(await count(sql`SELECT count(*) AS n FROM members WHERE branch_id = ${tree.transition.id}`)).toBeGreaterThanOrEqual(N);
     expect(await count(sql`SELECT count(*) AS n FROM members WHERE branch_id = ${grad.id}`)).toBe(0);
     expect(await rollupDrift()).toEqual([]);
+    expect(auditChainVerified()).not.toMatch(/^FAILED/);
     await server.stop();
   }, 120_000);
 });
