@@ -9,14 +9,13 @@
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { PassThrough } from 'node:stream';
-import ExcelJS from 'exceljs';
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { openDatabase } from '../src/db/client';
 import { migrateDatabase } from '../src/db/migrate';
 import { orgs, persons } from '../src/db/schema';
 import { makeIdNumber } from '../src/domain/id-number';
+import { memberImportWorkbook } from './member-workbook';
 import { maskIdNumber } from '../src/domain/masking';
 import { childPath, rootPath } from '../src/domain/scope';
 import { systemClock } from '../src/lib/clock';
@@ -50,32 +49,6 @@ async function admin(q: string) {
   }
 }
 
-function rowOf(i: number, branch: string): string[] {
-  // Fictional county 3399xx; birth dates spread so 100,000 sequences stay unique.
-  const day = 1 + (i % 28);
-  const birth = `2004${String(1 + (Math.floor(i / 28) % 12)).padStart(2, '0')}${String(day).padStart(2, '0')}`;
-  const id = makeIdNumber(`3399${String(10 + Math.floor(i / 336_000)).padStart(2, '0')}`, birth, String(Math.floor(i / 336) % 1000).padStart(3, '0'));
-  return [`团员${i}`, id, '汉族', '共青团员', '2020-05', branch, i % 50 === 0 ? '是' : '否', i % 50 === 0 ? '组织委员' : '', `13${String(100_000_000 + i).slice(0, 9)}`, '入团志愿书', `2020${String(i).padStart(8, '0')}`];
-}
-
-async function workbook(branches: string[]): Promise<{ file: Buffer; csv: string }> {
-  const out = new PassThrough();
-  const chunks: Buffer[] = [];
-  out.on('data', (c: Buffer) => chunks.push(c));
-  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useSharedStrings: false, useStyles: false });
-  const ws = wb.addWorksheet('团员团干部');
-  ws.addRow(['姓名*', '身份证号码*', '民族*', '政治面貌*', '入团年月*', '所在团支部*', '是否团干部*', '团内职务', '手机号码', '团员身份认定依据', '发展团员编号']).commit();
-  const csv: string[] = [];
-  for (let i = 0; i < ROWS; i++) {
-    const r = rowOf(i, branches[i % branches.length]!);
-    ws.addRow(r).commit();
-    csv.push(r.join(','));
-  }
-  ws.commit();
-  await wb.commit();
-  return { file: Buffer.concat(chunks), csv: csv.join('\n') + '\n' };
-}
-
 async function main() {
   await admin(`CREATE DATABASE ${dbName}`);
   const database = await openDatabase({ url: url.toString(), statementTimeoutMs: 120_000 });
@@ -101,7 +74,7 @@ async function main() {
     const actor: AdminActor = { personId: person!.id, name: person!.name, sessionId: 'bench', ip: '127.0.0.1', requestId: 'bench', scope: { orgId: 1, path: root!.path, name: root!.name, kind: 'COMMITTEE', leadershipLevel: null, industryCategory: 'OTHER' } };
 
     let t = performance.now();
-    const { file, csv } = await workbook(names);
+    const { file, csv } = await memberImportWorkbook(ROWS, names, { withCsv: true });
     console.log(`workbook: ${ROWS.toLocaleString()} rows, ${(file.length / 1024 / 1024).toFixed(1)} MB, written in ${((performance.now() - t) / 1000).toFixed(1)} s`);
     const rssBefore = process.memoryUsage.rss();
     peakRss = rssBefore;

@@ -1,2 +1,2 @@
 // Retention of Excel imports (issue 2/7): staged rows and uploaded files are personal data kept one day at most.
-export { purgeImports } from '../server/modules/imports/imports.service';
+export { purgeImports, recoverInterruptedImports } from '../server/modules/imports/imports.service';

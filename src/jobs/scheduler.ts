@@ -3,7 +3,7 @@ import type { AppContext } from '../server/context';
 import { withJobLock } from './lock';
 import { purgeExpiredSessions } from './purge-sessions';
 import { convertGraduatingBranches } from '../server/modules/graduation/graduation.service';
-import { purgeImports } from './purge-imports';
+import { purgeImports, recoverInterruptedImports } from './purge-imports';
 import { sweepTransferDeadlines } from './transfer-deadlines';
 import { foldRollupDeltas } from './fold-rollups';
 
@@ -23,6 +23,9 @@ export const JOBS: Job[] = [
   // GRAD-5: hourly, so the conversion happens early on the conversion day and a restarted server catches up.
   { name: 'graduation-conversion', lockKey: 7_240_102, intervalMs: 60 * 60_000, run: async (ctx) => void (await convertGraduatingBranches(ctx)) },
   { name: 'purge-imports', lockKey: 7_240_103, intervalMs: 10 * 60_000, run: purgeImports },
+  // Issue 7/7: an import whose process died mid-commit returns to 已校验 (at start-up, then every 10 s
+  // until the dead connection's transaction is gone).
+  { name: 'recover-imports', lockKey: 7_240_117, intervalMs: 10_000, run: async (ctx) => void (await recoverInterruptedImports(ctx)) },
   // Supervision rollups: member writes append deltas; this folds them so the view stays small.
   { name: 'fold-rollups', lockKey: 7_240_105, intervalMs: 5_000, run: foldRollupDeltas },
   // TR-5: reminders from day 10, automatic approval on day 15.

@@ -2,7 +2,7 @@ import type { PassThrough } from 'node:stream';
 import { and, asc, count, eq, gt, inArray, lt, ne, sql } from 'drizzle-orm';
 import type { ImportJob as ImportJobDto, ImportRowItem } from '../../../contracts/imports';
 import type { Page } from '../../../contracts/common';
-import type { Tx } from '../../../db/client';
+import { rows, type Tx } from '../../../db/client';
 import { importJobs, importRows } from '../../../db/schema';
 import { DomainError } from '../../../domain/errors';
 import { isWithin } from '../../../domain/scope';
@@ -267,6 +267,10 @@ async function writeImport(ctx: AppContext, actor: AdminActor, job: ImportJob, h
   const valid = job.totalRows - job.errorRows;
   try {
     await ctx.db.transaction(async (tx) => {
+      // The job row stays locked until this transaction ends: restart recovery takes only unlocked
+      // COMMITTING jobs, so it never resets a commit that is still being written (issue 7/7).
+      const [mine] = await rows<{ status: string }>(tx, sql`SELECT status FROM import_jobs WHERE id = ${job.id} FOR UPDATE`);
+      if (mine?.status !== 'COMMITTING') throw new DomainError('IMPORT_NOT_READY');
       const org = await lockOrgInScope(tx, actor, job.targetOrgId, 'share');
       let after = 0;
       let written = 0;
@@ -341,4 +345,54 @@ export async function purgeImports(ctx: AppContext): Promise<void> {
       .set({ status: 'FAILED', file: null, message: '导入被中断（服务重启），没有写入任何数据，请重新上传', updatedAt: now })
       .where(eq(importJobs.id, id));
   }
+}
+
+/** READING jobs report progress every batch; one silent this long has lost its reader. */
+export const IMPORT_READER_SILENT_MS = 5 * 60_000;
+export const IMPORT_INTERRUPTED_MESSAGE = '上次导入被中断（服务重启），没有写入任何数据，可以重新导入';
+
+/**
+ * Restart recovery (issue 7/7), run at start-up and every few seconds by the scheduler: a COMMITTING
+ * job whose row no transaction holds lost its writer (the process was killed; PostgreSQL rolled its
+ * one transaction back), so it returns to VALIDATED — its staged rows are still there and the admin
+ * can commit again. A READING job silent for five minutes lost its reader and is marked failed.
+ * Each recovery is audited. Returns the ids it recovered.
+ */
+export async function recoverInterruptedImports(ctx: AppContext): Promise<number[]> {
+  const now = ctx.clock.now();
+  const busy = await ctx.db
+    .select({ id: importJobs.id, status: importJobs.status, updatedAt: importJobs.updatedAt, fileName: importJobs.fileName, scopePath: importJobs.scopePath })
+    .from(importJobs)
+    .where(inArray(importJobs.status, ['READING', 'COMMITTING']));
+  const recovered: number[] = [];
+  for (const job of busy) {
+    if (running.has(job.id)) continue;
+    if (job.status === 'READING' && now.getTime() - job.updatedAt.getTime() < IMPORT_READER_SILENT_MS) continue;
+    const done = await ctx.db.transaction(async (tx) => {
+      // SKIP LOCKED: a writer still inside its transaction (this or another process) keeps its job.
+      const [locked] = await rows<{ id: number }>(tx, sql`SELECT id FROM import_jobs WHERE id = ${job.id} AND status = ${job.status} FOR UPDATE SKIP LOCKED`);
+      if (!locked) return false;
+      if (job.status === 'COMMITTING') {
+        await tx.update(importJobs).set({ status: 'VALIDATED', progress: 100, message: IMPORT_INTERRUPTED_MESSAGE, updatedAt: now }).where(eq(importJobs.id, job.id));
+      } else {
+        await tx.delete(importRows).where(eq(importRows.jobId, job.id));
+        await tx
+          .update(importJobs)
+          .set({ status: 'FAILED', file: null, message: '导入被中断（服务重启），没有写入任何数据，请重新上传', updatedAt: now })
+          .where(eq(importJobs.id, job.id));
+      }
+      await writeAudit(tx, ctx, null, {
+        action: 'IMPORT_INTERRUPTED',
+        result: 'FAILED',
+        objectType: 'import',
+        objectId: job.id,
+        objectLabel: job.fileName,
+        orgPath: job.scopePath,
+        reason: job.status === 'COMMITTING' ? '提交被中断（服务重启），事务已回滚，可重新提交' : '读取被中断（服务重启）',
+      });
+      return true;
+    });
+    if (done) recovered.push(job.id);
+  }
+  return recovered;
 }
