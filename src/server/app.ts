@@ -41,6 +41,9 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
     requestIdHeader: false,
     trustProxy: process.env.TRUST_PROXY === '1',
     routerOptions: { maxParamLength: 200 },
+    // A malformed percent-encoding in the path is refused before routing; answer it in the error shape
+    // like every other 400 (issue 7 item 6: found by the hostile-input fuzz).
+    frameworkErrors: (_err, _req, reply) => void sendError(reply, 'BAD_REQUEST', '请求地址格式错误'),
     ...(opts.logger ? { logger: { ...(typeof opts.logger === 'object' ? opts.logger : {}), redact: REDACT } } : {}),
   }).withTypeProvider<ZodTypeProvider>();
 
