@@ -2,6 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { gunzipSync } from 'node:zlib';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../../src/db/client';
@@ -14,6 +15,7 @@ import { createTestApp, type TestApp } from '../helpers/app';
 import { anonymous, login, type Client } from '../helpers/client';
 import { Factory, memberInput, TEST_PASSWORD, type Tree } from '../helpers/factories';
 import { commit, MEMBER_HEADERS, uploadAndValidate, workbook } from '../helpers/imports';
+import { testDbKind } from '../helpers/test-db';
 
 /**
  * Issue 7 item 4: real flows run with canary secrets, then every sink is searched for them — the
@@ -164,6 +166,14 @@ describe('issue 7 item 4: no password, token or full ID number/phone in any sink
       text += (await rows<{ row: string }>(t.ctx.db, q)).map((x) => x.row).join('\n');
     }
     expect(leaks(text)).toEqual([]);
+  });
+
+  it.runIf(testDbKind() === 'pglite')('the embedded database files as the server keeps them under DATA_DIR/pglite (WAL included): no password, session token, ID number or phone', async () => {
+    await t.ctx.database.pglite!.exec('CHECKPOINT');
+    const raw = gunzipSync(Buffer.from(await (await t.ctx.database.pglite!.dumpDataDir('gzip')).arrayBuffer()));
+    // The CSRF token is kept in the sessions table by design (compared on each request).
+    const found = secrets.filter((s) => s.label !== 'CSRF token' && raw.includes(Buffer.from(s.value, 'utf8')));
+    expect(found).toEqual([]);
   });
 
   it('every file under DATA_DIR', () => {
