@@ -12,3 +12,11 @@ export function maskPhone(phone: string): string {
   if (phone.length < 8) return '*'.repeat(phone.length);
   return `${phone.slice(0, 3)}${'*'.repeat(phone.length - 7)}${phone.slice(-4)}`;
 }
+
+/**
+ * Issue 7 item 4: free text bound for a log (a request URL: `?idNumber=…`, a path segment) with every
+ * run of 11 or more digits — an ID number or a phone — masked like an ID number.
+ */
+export function maskDigitRuns(text: string): string {
+  return text.replace(/\d{11,}[Xx]?/g, (run) => maskIdNumber(run));
+}

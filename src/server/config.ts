@@ -27,6 +27,8 @@ export interface AppConfig {
   campaignDeadlines: CampaignOverrides;
   /** List totals are exact up to this many matches, estimated (and flagged) above. */
   exactCountLimit: number;
+  /** Issue 7 item 4: audit rows older than this are purged; at least 184 days (网络安全法 §21). */
+  auditRetentionDays: number;
   logLevel: string;
 }
 
@@ -36,6 +38,17 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
   return n;
+}
+
+/** 网络安全法 §21 and MLPS 8.1.4.3 c): network logs are kept at least six months. */
+export const MIN_AUDIT_RETENTION_DAYS = 184;
+
+function auditRetentionDays(env: NodeJS.ProcessEnv): number {
+  const days = int(env, 'AUDIT_RETENTION_DAYS', 365);
+  if (days < MIN_AUDIT_RETENTION_DAYS) {
+    throw new Error(`AUDIT_RETENTION_DAYS=${days} 不符合要求：审计日志至少保留 ${MIN_AUDIT_RETENTION_DAYS} 天（六个月，网络安全法第二十一条）。请设为 ${MIN_AUDIT_RETENTION_DAYS} 或更大的天数。`);
+  }
+  return days;
 }
 
 function monthDay(env: NodeJS.ProcessEnv, name: string, fallback: string): string {
@@ -86,6 +99,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     poolMax: int(env, 'PG_POOL_MAX', 10),
     statementTimeoutMs: int(env, 'STATEMENT_TIMEOUT_MS', 15_000),
     exactCountLimit: int(env, 'EXACT_COUNT_LIMIT', 10_000),
+    auditRetentionDays: auditRetentionDays(env),
     graduationConversionDay: monthDay(env, 'GRADUATION_CONVERSION_DAY', '06-01'),
     campaignDeadlines: campaignOverrides(env),
     logLevel: env.LOG_LEVEL ?? (production ? 'info' : 'warn'),

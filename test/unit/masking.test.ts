@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { maskIdNumber, maskPhone } from '../../src/domain/masking';
+import { maskDigitRuns, maskIdNumber, maskPhone } from '../../src/domain/masking';
 
 describe('maskIdNumber (SEC-4)', () => {
   it('SEC-4 keeps only the first 3 and the last 1 characters of an ID number', () => {
@@ -59,5 +59,17 @@ describe('maskPhone (SEC-4)', () => {
         return true;
       }),
     );
+  });
+});
+
+describe('maskDigitRuns (issue 7 item 4: logged URLs)', () => {
+  it('masks every ID number or phone inside free text and leaves short numbers alone', () => {
+    expect(maskDigitRuns('/api/members?idNumber=11010519491231002X&page=2')).toBe('/api/members?idNumber=110**************X&page=2');
+    expect(maskDigitRuns('/api/x/13812345678?pageSize=100&id=42')).toBe('/api/x/138*******8?pageSize=100&id=42');
+    expect(maskDigitRuns('/api/orgs/1234567890')).toBe('/api/orgs/1234567890');
+  });
+
+  it('no run of 11+ digits survives, whatever the text', () => {
+    fc.assert(fc.property(fc.string({ unit: fc.constantFrom('0', '1', '9', 'X', '&', '=', '/') }), (s) => !/\d{11,}/.test(maskDigitRuns(s))));
   });
 });

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import {
   type AnyPgColumn,
+  bigint,
   bigserial,
   boolean,
   char,
@@ -330,8 +331,19 @@ export const auditLog = pgTable(
     reason: text('reason'),
     ip: varchar('ip', { length: 64 }),
     requestId: varchar('request_id', { length: 64 }),
+    /**
+     * Issue 7 item 4: the hash chain. Set once by the sealing job (src/jobs/seal-audit.ts), in id
+     * order, after the row has committed: `hash` = sha256(previous hash ‖ canonical row).
+     */
+    seq: bigint('seq', { mode: 'number' }),
+    hash: varchar('hash', { length: 64 }),
   },
-  (t) => [index('audit_log_org_path_idx').on(t.orgPath, t.id), index('audit_log_at_idx').on(t.at)],
+  (t) => [
+    index('audit_log_org_path_idx').on(t.orgPath, t.id),
+    index('audit_log_at_idx').on(t.at),
+    uniqueIndex('audit_log_seq_idx').on(t.seq),
+    index('audit_log_unsealed_idx').on(t.id).where(sql`${t.seq} IS NULL`),
+  ],
 );
 
 /** Key/value settings the server keeps across restarts (demo seed marker, schema facts). */

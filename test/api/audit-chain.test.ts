@@ -1,0 +1,245 @@
+import { spawnSync } from 'node:child_process';
+import { eq, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { one, rows, type Executor } from '../../src/db/client';
+import { auditLog, persons } from '../../src/db/schema';
+import { ANCHOR_KEY, formatVerifyReport, purgeAudit, sealAudit, verifyAuditChain } from '../../src/server/audit-chain';
+import { writeAudit } from '../../src/server/audit';
+import { loadConfig } from '../../src/server/config';
+import { createTestApp, TEST_NOW, type TestApp } from '../helpers/app';
+import { Factory, memberInput, type Client, type Tree } from '../helpers/factories';
+import { testDbKind } from '../helpers/test-db';
+
+let t: TestApp;
+let f: Factory;
+let tree: Tree;
+let admin: Client;
+
+beforeAll(async () => {
+  t = await createTestApp();
+  f = new Factory(t);
+  tree = await f.tree();
+  admin = (await f.admin(tree.collegeA)).client;
+});
+afterAll(() => t.close());
+
+/** What only a database superuser can do: change audit rows with the append-only trigger off. */
+async function asSuperuser(fn: (tx: Executor) => Promise<unknown>): Promise<void> {
+  await t.ctx.db.transaction(async (tx) => {
+    await tx.execute(sql`SET LOCAL session_replication_role = replica`);
+    await fn(tx);
+  });
+}
+
+async function writeSome(n: number, label: string): Promise<void> {
+  for (let i = 0; i < n; i++) {
+    await writeAudit(t.ctx.db, t.ctx, { personId: 1, name: `审计员${i}` }, { action: 'TEST_EVENT', result: 'OK', objectType: 'test', objectId: i, objectLabel: `${label}-${i}`, changes: { n: { before: i, after: i + 1 } } });
+  }
+}
+
+async function sealedIds(): Promise<number[]> {
+  const r = await rows<{ id: string }>(t.ctx.db, sql`SELECT id::text AS id FROM audit_log WHERE seq IS NOT NULL ORDER BY seq`);
+  return r.map((x) => Number(x.id));
+}
+
+describe('issue 7 item 4: the audit hash chain', () => {
+  it('seals committed rows in id order; the verifier walks an intact chain and reports the unsealed tail', async () => {
+    expect((await admin.post('/api/members', memberInput(tree.branchA1.id, 1))).status).toBe(201);
+    // More than 9 rows, so text-ordered ids or seqs (10 < 9) would break the chain.
+    await writeSome(12, 'a');
+    const before = await verifyAuditChain(t.ctx.db);
+    expect(before.unsealed).toBeGreaterThanOrEqual(12);
+    const { sealed, deferred } = await sealAudit(t.ctx);
+    expect(deferred).toBe(false);
+    expect(sealed).toBe(before.unsealed);
+    await writeSome(3, 'b');
+    const after = await verifyAuditChain(t.ctx.db);
+    expect(after).toMatchObject({ ok: true, unsealed: 3, checked: sealed });
+    const ids = await sealedIds();
+    expect(ids).toEqual([...ids].sort((a, b) => a - b));
+    // Sealing in small batches continues the same chain.
+    await sealAudit(t.ctx, { batch: 2 });
+    await writeSome(11, 'c');
+    await sealAudit(t.ctx, { batch: 4 });
+    expect(await verifyAuditChain(t.ctx.db)).toMatchObject({ ok: true, unsealed: 0, checked: sealed + 14 });
+    expect(formatVerifyReport(await verifyAuditChain(t.ctx.db))).toMatch(/审计日志哈希链完整[\s\S]*Audit hash chain intact/);
+  });
+
+  it('the append-only trigger admits only the one-time seal: no re-seal, no other column with it, no TRUNCATE', async () => {
+    const [row] = await t.ctx.db.select().from(auditLog).where(sql`seq IS NOT NULL`).limit(1);
+    await expect(t.ctx.db.update(auditLog).set({ hash: 'f'.repeat(64) }).where(eq(auditLog.id, row!.id))).rejects.toThrow();
+    await writeSome(1, 'c');
+    const [fresh] = await t.ctx.db.select().from(auditLog).where(sql`seq IS NULL`).limit(1);
+    await expect(t.ctx.db.update(auditLog).set({ seq: 999_999, hash: 'a'.repeat(64), reason: 'forged' }).where(eq(auditLog.id, fresh!.id))).rejects.toThrow();
+    await expect(t.ctx.db.execute(sql`TRUNCATE audit_log`)).rejects.toThrow();
+    // A purge may not take young rows, nor unsealed ones.
+    await expect(
+      t.ctx.db.transaction(async (tx) => {
+        await tx.execute(sql`SELECT set_config('zhtj.audit_purge', 'on', true)`);
+        await tx.delete(auditLog).where(eq(auditLog.id, fresh!.id));
+      }),
+    ).rejects.toThrow();
+    await sealAudit(t.ctx);
+    expect((await verifyAuditChain(t.ctx.db)).ok).toBe(true);
+  });
+
+  it('a row tampered by a superuser (trigger disabled) is found, by id', async () => {
+    const ids = await sealedIds();
+    const victim = ids[3]!;
+    const original = await one<{ label: string | null }>(t.ctx.db, sql`SELECT object_label AS label FROM audit_log WHERE id = ${victim}`);
+    await asSuperuser((tx) => tx.update(auditLog).set({ objectLabel: '篡改' }).where(eq(auditLog.id, victim)));
+    const r = await verifyAuditChain(t.ctx.db);
+    expect(r.ok).toBe(false);
+    expect(r.broken).toMatchObject({ id: victim, reason: 'HASH_MISMATCH' });
+    expect(formatVerifyReport(r)).toContain(`Audit hash chain BROKEN at row id ${victim}`);
+    expect(formatVerifyReport(r)).toContain(`第 ${victim} 行`);
+    // Putting the content back restores the chain: the hash covers the content, nothing else.
+    await asSuperuser((tx) => tx.update(auditLog).set({ objectLabel: original!.label }).where(eq(auditLog.id, victim)));
+    expect((await verifyAuditChain(t.ctx.db)).ok).toBe(true);
+    // Forging the row's own hash does not help either: the next row chains the true one.
+    await asSuperuser((tx) => tx.update(auditLog).set({ hash: 'e'.repeat(64) }).where(eq(auditLog.id, victim)));
+    expect((await verifyAuditChain(t.ctx.db)).broken).toMatchObject({ id: victim, reason: 'HASH_MISMATCH' });
+    const sealedRow = await one<{ hash: string }>(t.ctx.db, sql`SELECT hash FROM audit_log WHERE id = ${ids[4]!}`);
+    expect(sealedRow).toBeDefined();
+  });
+
+  it('a deleted middle row is found: the row after the gap is reported', async () => {
+    const fresh = await createTestApp();
+    try {
+      for (let i = 0; i < 6; i++) await writeAudit(fresh.ctx.db, fresh.ctx, null, { action: 'TEST_EVENT', result: 'OK', objectLabel: `d-${i}` });
+      await sealAudit(fresh.ctx);
+      const ids = (await fresh.ctx.db.select({ id: auditLog.id }).from(auditLog).orderBy(auditLog.seq)).map((r) => r.id);
+      await fresh.ctx.db.transaction(async (tx) => {
+        await tx.execute(sql`SET LOCAL session_replication_role = replica`);
+        await tx.delete(auditLog).where(eq(auditLog.id, ids[2]!));
+      });
+      const r = await verifyAuditChain(fresh.ctx.db);
+      expect(r.broken).toMatchObject({ id: ids[3], reason: 'SEQ_GAP' });
+      expect(formatVerifyReport(r)).toMatch(/缺少序号 3–3[\s\S]*BROKEN at row id/);
+    } finally {
+      await fresh.close();
+    }
+  });
+});
+
+describe('issue 7 item 4: a failed audit write rolls the change back', () => {
+  it('when the MEMBER_CREATE audit insert fails, no person or member is created and the answer has the error shape', async () => {
+    const fresh = await createTestApp();
+    try {
+      const ff = new Factory(fresh);
+      const tr = await ff.tree();
+      const client = (await ff.admin(tr.collegeA)).client;
+      await fresh.ctx.db.execute(sql.raw(`CREATE FUNCTION fail_member_audit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+        IF NEW.action = 'MEMBER_CREATE' THEN RAISE EXCEPTION 'audit store unavailable'; END IF; RETURN NEW; END $$`));
+      await fresh.ctx.db.execute(sql`CREATE TRIGGER fail_member_audit BEFORE INSERT ON audit_log FOR EACH ROW EXECUTE FUNCTION fail_member_audit()`);
+      const input = memberInput(tr.branchA1.id, 41);
+      const res = await client.post('/api/members', input);
+      expect(res.status).toBe(500);
+      expect(res.body.error).toMatchObject({ code: expect.any(String), message: expect.any(String) });
+      const idx = fresh.ctx.cipher.blindIndex('id', input.idNumber);
+      expect(await fresh.ctx.db.select().from(persons).where(eq(persons.idNumberIdx, idx))).toHaveLength(0);
+      await fresh.ctx.db.execute(sql`DROP TRIGGER fail_member_audit ON audit_log`);
+      const again = await client.post('/api/members', input);
+      expect(again.status).toBe(201);
+      expect(await fresh.ctx.db.select().from(persons).where(eq(persons.idNumberIdx, idx))).toHaveLength(1);
+    } finally {
+      await fresh.close();
+    }
+  });
+});
+
+describe('issue 7 item 4: retention', () => {
+  it('AUDIT_RETENTION_DAYS below 184 is refused at start-up with a Chinese reason; the default is 365', () => {
+    expect(loadConfig({}).auditRetentionDays).toBe(365);
+    expect(loadConfig({ AUDIT_RETENTION_DAYS: '184' }).auditRetentionDays).toBe(184);
+    expect(() => loadConfig({ AUDIT_RETENTION_DAYS: '183' })).toThrow(/至少保留 184 天/);
+  });
+
+  it('the purge deletes only the sealed prefix past retention, records the anchor, and the rest still verifies', async () => {
+    const fresh = await createTestApp({ now: '2024-01-10T02:00:00.000Z', env: { AUDIT_RETENTION_DAYS: '200' } });
+    try {
+      const ex = fresh.ctx.db;
+      const write = (label: string) => writeAudit(ex, fresh.ctx, null, { action: 'TEST_EVENT', result: 'OK', objectLabel: label });
+      for (let i = 0; i < 4; i++) await write(`old-${i}`);
+      fresh.clock.freeze(new Date(TEST_NOW));
+      for (let i = 0; i < 3; i++) await write(`young-${i}`);
+      // Unsealed old rows are never purged: the anchor must cover what is gone.
+      expect((await purgeAudit(fresh.ctx)).purged).toBe(0);
+      await sealAudit(fresh.ctx);
+      const all = await ex.select().from(auditLog).orderBy(auditLog.seq);
+      expect((await purgeAudit(fresh.ctx)).purged).toBe(4);
+      const left = await ex.select().from(auditLog).orderBy(auditLog.seq);
+      expect(left.map((r) => r.objectLabel)).toEqual(['young-0', 'young-1', 'young-2']);
+      const anchor = await one<{ value: { seq: number; hash: string } }>(ex, sql`SELECT value FROM system_settings WHERE key = ${ANCHOR_KEY}`);
+      expect(anchor!.value).toMatchObject({ seq: all[3]!.seq, hash: all[3]!.hash, retentionDays: 200 });
+      const r = await verifyAuditChain(ex);
+      expect(r).toMatchObject({ ok: true, checked: 3 });
+      expect(formatVerifyReport(r)).toMatch(/保留期清理锚点[\s\S]*Retention cut: rows up to seq 4/);
+      // Sealing continues from the remaining head; a second purge has nothing to do.
+      await write('young-3');
+      await sealAudit(fresh.ctx);
+      expect((await purgeAudit(fresh.ctx)).purged).toBe(0);
+      expect(await verifyAuditChain(ex)).toMatchObject({ ok: true, checked: 4 });
+      // Cutting the head beyond the anchor is not a retention cut.
+      await fresh.ctx.db.transaction(async (tx) => {
+        await tx.execute(sql`SET LOCAL session_replication_role = replica`);
+        await tx.delete(auditLog).where(eq(auditLog.id, left[0]!.id));
+      });
+      expect((await verifyAuditChain(ex)).broken).toMatchObject({ id: left[1]!.id, reason: 'SEQ_GAP' });
+    } finally {
+      await fresh.close();
+    }
+  });
+});
+
+describe.runIf(testDbKind() === 'postgres')('issue 7 item 4 on PostgreSQL', () => {
+  it('concurrent writers holding their transactions open while the sealer runs still give one valid, gap-free chain', async () => {
+    const fresh = await createTestApp();
+    try {
+      const ctx = fresh.ctx;
+      let stop = false;
+      let written = 0;
+      const writer = async (w: number) => {
+        for (let i = 0; i < 25; i++) {
+          await ctx.db.transaction(async (tx) => {
+            await writeAudit(tx, ctx, null, { action: 'TEST_EVENT', result: 'OK', objectLabel: `w${w}-${i}` });
+            // Commit late and in a random order, so lower ids commit after higher ones.
+            await tx.execute(sql`SELECT pg_sleep(${Math.random() * 0.03})`);
+          });
+          written += 1;
+        }
+      };
+      const sealer = async () => {
+        let deferred = 0;
+        while (!stop) {
+          const r = await sealAudit(ctx, { lockTimeoutMs: 50, batch: 7 });
+          if (r.deferred) deferred += 1;
+          expect((await verifyAuditChain(ctx.db)).ok).toBe(true);
+        }
+        return deferred;
+      };
+      const sealing = sealer();
+      await Promise.all(Array.from({ length: 6 }, (_, w) => writer(w)));
+      stop = true;
+      await sealing;
+      expect(written).toBe(150);
+      await sealAudit(ctx);
+      const r = await verifyAuditChain(ctx.db);
+      const total = await one<{ n: string }>(ctx.db, sql`SELECT count(*)::text AS n FROM audit_log`);
+      expect(r).toMatchObject({ ok: true, unsealed: 0, checked: Number(total!.n) });
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it('npm run audit:verify prints the broken row in Chinese and English and exits non-zero', async () => {
+    await sealAudit(t.ctx);
+    const url = (t.ctx.database.pool as unknown as { options: { connectionString: string } }).options.connectionString;
+    const run = () => spawnSync('npx', ['tsx', 'scripts/audit-verify.ts'], { env: { ...process.env, DATABASE_URL: url }, encoding: 'utf8', timeout: 60_000 });
+    const broken = run();
+    expect(broken.status).toBe(1);
+    expect(broken.stdout).toMatch(/审计日志哈希链校验失败/);
+    expect(broken.stdout).toMatch(/Audit hash chain BROKEN at row id \d+/);
+    expect(broken.stdout).toMatch(/unsealed tail: 0 rows/);
+  });
+});
