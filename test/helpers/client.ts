@@ -107,12 +107,16 @@ export async function loginPasswordOnly(app: ZApp, username: string, password: s
  * authenticator answers REQUIRED; ENROLL binds a new one (and remembers it) as the enrollment page does.
  */
 export async function login(app: ZApp, username: string, password: string, ip = '10.0.0.1'): Promise<Client> {
-  const pending = await loginPasswordOnly(app, username, password, ip);
-  const mfa = pending.session.mfa as 'REQUIRED' | 'ENROLL' | null;
+  return completeMfa(await loginPasswordOnly(app, username, password, ip), username, ip);
+}
+
+/** Passes what a session still owes of the second factor, as the login pages do; answers the verified client. */
+export async function completeMfa(pending: Client, username: string, ip = '10.0.0.1'): Promise<Client> {
+  const { app } = pending;
+  const mfa = pending.session?.mfa as 'REQUIRED' | 'ENROLL' | null | undefined;
   if (!mfa) return pending;
-  const fromIp = { remoteAddress: ip };
   const post = async (url: string, payload: object) => {
-    const res = await app.inject({ method: 'POST', url, payload, headers: { cookie: pending.cookie!, 'x-csrf-token': pending.csrf! }, ...fromIp });
+    const res = await app.inject({ method: 'POST', url, payload, headers: { cookie: pending.cookie!, 'x-csrf-token': pending.csrf! }, remoteAddress: ip });
     if (res.statusCode !== 200) throw new Error(`${url} failed for ${username}: ${res.statusCode} ${res.body}`);
     return res.json();
   };
@@ -124,5 +128,5 @@ export async function login(app: ZApp, username: string, password: string, ip = 
   } else {
     session = await post('/api/auth/mfa/verify', { code: await nextTotpCode(app, username) });
   }
-  return new Client(app, pending.cookie, pending.csrf, null, session);
+  return new Client(app, pending.cookie, pending.csrf, pending.orgId, session);
 }
