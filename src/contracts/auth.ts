@@ -28,7 +28,6 @@ export const SessionResponse = z.object({
   /** Why the password must change: the initial or a reset password, or an admin password past its age. */
   passwordChangeReason: z.enum(['INITIAL', 'RESET', 'EXPIRED']).nullable(),
   person: SessionPerson,
-  /** Roles are withheld (empty) while the second factor is still owed. */
   roles: z.array(Role),
   idleTimeoutMinutes: z.number().int(),
   /**

@@ -125,8 +125,7 @@ export async function sessionInfo(ctx: AppContext, personId: number, csrfToken: 
     mustChangePassword: person.mustChangePassword,
     passwordChangeReason: reason,
     person: { id: person.id, name: person.name, idNumber: person.idNumber, memberId: person.memberId ?? null },
-    // Which orgs someone administers is not told before the second factor is passed.
-    roles: isMfaPending(mfaState) ? [] : await activeRoles(ctx, personId),
+    roles: await activeRoles(ctx, personId),
     idleTimeoutMinutes: ctx.config.policy.sessionIdleMinutes,
     mfa: isMfaPending(mfaState) ? mfaState : null,
   };
