@@ -91,7 +91,7 @@ export async function login(page: Page, username: string, password: string): Pro
   if (!(await Promise.race([left, failed]))) return;
   if (new URL(page.url()).pathname !== '/mfa') return;
   await page.getByLabel('验证码').fill(await nextDemoCode(username));
-  await page.getByRole('button', { name: '验证' }).click();
+  await page.getByRole('button', { name: '验证', exact: true }).click();
   await page.waitForURL((u) => u.pathname !== '/mfa', { timeout: 15_000 });
 }
 
@@ -164,6 +164,11 @@ export function useApp(env: Record<string, string> = {}): typeof app {
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
   return app;
+}
+
+/** The current e2e server's data directory (e.g. its bootstrap token under secrets/). */
+export function serverDataDir(): string {
+  return dataDir;
 }
 
 /** Moves the server's clock (ZHTJ_TEST_API=1 only). */
