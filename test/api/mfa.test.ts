@@ -251,6 +251,20 @@ describe('ADMIN_MFA configuration', () => {
     expect(() => loadConfig({ ADMIN_MFA: 'off', NODE_ENV: 'production' })).toThrow(/ADMIN_MFA/);
     expect(() => loadConfig({ ADMIN_MFA: 'maybe' })).toThrow(/ADMIN_MFA/);
   });
+
+  it('with ADMIN_MFA=off (development) an admin works after the password alone', async () => {
+    const off = await createTestApp({ env: { ADMIN_MFA: 'off' } });
+    try {
+      const fo = new Factory(off);
+      const root = await fo.org(null, { name: '团中央', kind: 'LEADERSHIP', leadershipLevel: 'NATIONAL' });
+      const a = await fo.admin(root);
+      const pending = await loginPasswordOnly(off.app, a.idNumber, TEST_PASSWORD, '10.212.0.1');
+      expect(pending.session.mfa).toBeNull();
+      expect((await pending.as(root.id).get('/api/members')).status).toBe(200);
+    } finally {
+      await off.close();
+    }
+  });
 });
 
 describe('bootstrap: no default superadmin (issue 7)', () => {

@@ -1,5 +1,5 @@
 import { Alert, Button, Form, Input, Spin, Steps, Typography } from 'antd';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { api, errorMessage } from '../../api/client';
 import type { MfaConfirmResponse, MfaEnrollment, SessionResponse } from '../../api/types';
 import { RecoveryCodesView } from './RecoveryCodesView';
@@ -14,15 +14,16 @@ export function EnrollMfa({ password, onDone }: { password?: string; onDone: (se
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
+  // One request per mount: each call replaces the pending secret on the server, so a second call (React
+  // StrictMode runs effects twice in development) could leave the QR code showing a superseded secret.
+  const started = useRef(false);
   useEffect(() => {
-    let live = true;
+    if (started.current) return;
+    started.current = true;
     api
       .post<MfaEnrollment>('/api/auth/mfa/enrollment', password === undefined ? {} : { password }, { skipAuthHandling: true })
-      .then((e) => live && setEnrollment(e))
-      .catch((err: unknown) => live && setError(errorMessage(err)));
-    return () => {
-      live = false;
-    };
+      .then(setEnrollment)
+      .catch((err: unknown) => setError(errorMessage(err)));
   }, [password]);
 
   const confirm = async (values: { code: string }) => {
