@@ -109,6 +109,27 @@ describe('second factor at login (issue 7: admins use TOTP)', () => {
     expect(ok.at(-1)).toMatchObject({ result: 'OK', actorPersonId: a.person.id, reason: 'TOTP' });
   });
 
+  it('a pending session can do nothing but pass the second factor: every other operation answers 403 MFA_PENDING', async () => {
+    const a = await f.admin(tree.collegeA);
+    const pending = (await loginPasswordOnly(t.app, a.idNumber, TEST_PASSWORD, nextIp())).as(tree.collegeA.id);
+    const spec = (await anonymous(t.app).get('/api/openapi.json')).body;
+    const open = new Set(['login', 'getHealth', 'setClock', 'runJobNow', 'getBootstrapStatus', 'bootstrapFirstAdmin']);
+    const allowed = new Set(['getSession', 'logout', 'verifyMfa', 'startMfaEnrollment', 'confirmMfaEnrollment']);
+    let checked = 0;
+    for (const [path, ops] of Object.entries<Record<string, { operationId: string }>>(spec.paths)) {
+      for (const [method, op] of Object.entries(ops)) {
+        if (open.has(op.operationId) || allowed.has(op.operationId)) continue;
+        const url = path.replace(/\{[^}]+\}/g, '1');
+        const r = await pending.request(method.toUpperCase() as 'GET', url, method === 'get' || method === 'delete' ? undefined : {});
+        expect(r.status, `${method} ${path}`).toBe(403);
+        expect(r.body.error.code, `${method} ${path}`).toBe('MFA_PENDING');
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(50);
+    expect((await pending.get('/api/auth/session')).status).toBe(200);
+  });
+
   it('a used code cannot be replayed, not even by a second login in the same 30 s', async () => {
     const a = await f.admin(tree.collegeA); // logged in once, with the step now−1
     const step = totpStep(t.clock.now());
