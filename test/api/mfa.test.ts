@@ -130,6 +130,15 @@ describe('second factor at login (issue 7: admins use TOTP)', () => {
     expect((await pending.get('/api/auth/session')).status).toBe(200);
   });
 
+  it('a session that waits more than 10 minutes for the second factor expires', async () => {
+    const a = await f.admin(tree.collegeA);
+    const pending = await loginPasswordOnly(t.app, a.idNumber, TEST_PASSWORD, nextIp());
+    t.clock.advance(10 * 60_000 + 1000);
+    const late = await pending.post('/api/auth/mfa/verify', { code: codeNow(a.totpSecret) });
+    expect(late.status).toBe(401);
+    expect(late.body.error.code).toBe('SESSION_EXPIRED');
+  });
+
   it('a used code cannot be replayed, not even by a second login in the same 30 s', async () => {
     const a = await f.admin(tree.collegeA); // logged in once, with the step now−1
     const step = totpStep(t.clock.now());

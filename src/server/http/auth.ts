@@ -47,6 +47,9 @@ export function cookieOptions(secure: boolean) {
   return { path: '/', httpOnly: true, sameSite: 'strict' as const, secure };
 }
 
+/** How long a session may wait for the admin second factor after the password (issue 7). */
+export const MFA_PENDING_MINUTES = 10;
+
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
@@ -131,7 +134,9 @@ export function installAuth(app: FastifyInstance, ctx: AppContext): void {
     const session = await loadSession(ctx.db, token);
     if (!session) return deny(req, reply, 'UNAUTHENTICATED', null);
     const now = ctx.clock.now();
-    const state = session.disabledAt ? 'REVOKED' : sessionState(session, now, ctx.config.policy);
+    // Issue 7: the second factor is owed within minutes of the password, not for the whole idle period.
+    const mfaTooLate = isMfaPending(session.mfaState) && now.getTime() - session.createdAt.getTime() > MFA_PENDING_MINUTES * 60_000;
+    const state = session.disabledAt ? 'REVOKED' : mfaTooLate ? 'IDLE_EXPIRED' : sessionState(session, now, ctx.config.policy);
     if (state !== 'ACTIVE') {
       if (state !== 'REVOKED') await revokeSession(ctx.db, session.id, now);
       reply.clearCookie(cookie, cookieOptions(ctx.config.cookieSecure));
