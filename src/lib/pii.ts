@@ -32,7 +32,7 @@ export class PiiCipher {
   }
 
   /** Deterministic lookup key; `kind` separates the ID-number and phone spaces. */
-  blindIndex(kind: 'id' | 'phone' | 'login', value: string): Buffer {
+  blindIndex(kind: 'id' | 'phone' | 'login' | 'recovery', value: string): Buffer {
     return createHmac('sha256', this.idxKey).update(`${kind}:${value}`).digest().subarray(0, 16);
   }
 }

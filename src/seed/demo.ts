@@ -5,6 +5,7 @@ import type { Tx } from '../db/client';
 import {
   accounts,
   adminGrants,
+  adminMfa,
   auditLog,
   cadrePositions,
   members,
@@ -30,6 +31,11 @@ import { birthDate, fictionalIdNumber, fictionalName, fictionalPhone, intBetween
 
 /** The password of every demo account listed in README.md (except the one that shows the initial password). */
 export const DEMO_PASSWORD = 'Zhejiang@2026';
+/**
+ * Issue 7: the demo admins' authenticator, published in README.md so anyone trying the demo can log in
+ * (`npm run totp -- <secret>` prints the current code). The demo seed never runs in production.
+ */
+export const DEMO_TOTP_SECRET = 'ZHTJDEMOZHTJDEMOZHTJDEMOZHTJDEMO';
 const MARKER = 'demo_seed';
 const PROVINCE = '33';
 /** The two counties whose villages and communities get branches. */
@@ -401,6 +407,11 @@ export async function seedDemo(ctx: AppContext, opts: { log?: (msg: string) => v
       tx,
       adminGrants,
       grants.map((g) => ({ personId: g.personId, orgId: g.org.id, grantedAt: now })),
+    );
+    await insertBatches(
+      tx,
+      adminMfa,
+      [...new Set(grants.map((g) => g.personId))].map((personId) => ({ personId, secretEnc: ctx.cipher.encrypt(DEMO_TOTP_SECRET), enrolledAt: now })),
     );
     await tx.execute(sql`SELECT setval(pg_get_serial_sequence('persons', 'id'), ${nextPersonId - 1})`);
     await tx.execute(sql`SELECT setval(pg_get_serial_sequence('members', 'id'), ${nextMemberId - 1})`);

@@ -18,6 +18,8 @@ export interface AppConfig {
   policy: AccountPolicy;
   /** MLPS 8.1.4.1 a): admins must change their password after this many days (0: never). */
   adminPasswordMaxAgeDays: number;
+  /** Issue 7 / MLPS 8.1.4.1 d): admins pass a TOTP second factor after the password ('off' outside production only). */
+  adminMfa: 'required' | 'off';
   bodyLimitBytes: number;
   poolMax: number;
   statementTimeoutMs: number;
@@ -78,6 +80,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const testApi = env.ZHTJ_TEST_API === '1';
   if (production && testApi) throw new Error('ZHTJ_TEST_API must never be enabled with NODE_ENV=production');
   const demoSeed = !production && env.DEMO_SEED !== '0';
+  const adminMfa = (env.ADMIN_MFA || 'required') as string;
+  if (adminMfa !== 'required' && adminMfa !== 'off') throw new Error(`ADMIN_MFA must be "required" or "off", got "${adminMfa}"`);
+  if (production && adminMfa === 'off') throw new Error('ADMIN_MFA=off is refused with NODE_ENV=production: admins must use a second factor (MLPS level 3)');
   return {
     port: int(env, 'PORT', 3000),
     host: env.HOST ?? '0.0.0.0',
@@ -95,6 +100,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       initialPasswordDays: int(env, 'INITIAL_PASSWORD_DAYS', DEFAULT_ACCOUNT_POLICY.initialPasswordDays),
     },
     adminPasswordMaxAgeDays: int(env, 'ADMIN_PASSWORD_MAX_AGE_DAYS', 90),
+    adminMfa,
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 1024 * 1024),
     poolMax: int(env, 'PG_POOL_MAX', 10),
     statementTimeoutMs: int(env, 'STATEMENT_TIMEOUT_MS', 15_000),

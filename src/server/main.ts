@@ -5,6 +5,7 @@ import { startScheduler } from '../jobs/scheduler';
 import { MovableClock, systemClock } from '../lib/clock';
 import { PiiCipher, loadMasterKey } from '../lib/pii';
 import { seedDemo } from '../seed/demo';
+import { prepareBootstrapToken } from './modules/system/bootstrap';
 import { buildApp } from './app';
 import { defaultKeyFile, loadConfig, pgliteDir } from './config';
 import type { AppContext } from './context';
@@ -30,6 +31,11 @@ async function main(): Promise<void> {
     const seeded = await seedDemo(ctx, { log: (msg) => console.log(`[seed] ${msg}`) });
     if (seeded) console.log('[seed] 演示数据已创建，演示账号见 README.md');
   }
+
+  // Issue 7: no default superadmin. With no admin at all, the first one is created with a one-time
+  // token; only the file's path is printed, never the token.
+  const tokenFile = await prepareBootstrapToken(ctx);
+  if (tokenFile) console.log(`[bootstrap] 系统尚无管理员：一次性初始化令牌已写入 ${tokenFile}（24小时内有效），请在 /bootstrap 页面创建第一位后台管理员`);
 
   const app = await buildApp(ctx, { logger: { level: config.logLevel }, serveWeb: true });
   await app.listen({ port: config.port, host: config.host });

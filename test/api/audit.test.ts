@@ -217,6 +217,7 @@ describe('GET /api/audit', () => {
     let admin: Client;
     let r: number[] = [];
     let loginRow: number;
+    let mfaRow: number;
     const ids = (res: { body: { items: { id: number }[] } }) => res.body.items.map((e) => e.id);
 
     beforeAll(async () => {
@@ -227,6 +228,10 @@ describe('GET /api/audit', () => {
       const [login] = await t.ctx.db.select({ id: auditLog.id }).from(auditLog).where(and(eq(auditLog.action, 'LOGIN'), eq(auditLog.actorPersonId, made.person.id)));
       expect(login).toBeDefined();
       loginRow = login!.id;
+      // …and so is its second factor (issue 7), right after it at the same instant.
+      const [mfa] = await t.ctx.db.select({ id: auditLog.id }).from(auditLog).where(and(eq(auditLog.action, 'MFA_VERIFY'), eq(auditLog.actorPersonId, made.person.id)));
+      expect(mfa).toBeDefined();
+      mfaRow = mfa!.id;
       const rows = [
         { at: '2026-02-27T15:59:59Z', action: 'ORG_UPDATE', actorName: '赵审计', result: 'OK' as const },
         { at: '2026-02-27T16:00:00Z', action: 'MEMBER_UPDATE', actorName: '钱审计', result: 'OK' as const },
@@ -255,7 +260,7 @@ describe('GET /api/audit', () => {
     it('by China-time calendar days from/to, both inclusive', async () => {
       expect(ids(await admin.get('/api/audit?from=2026-02-28&to=2026-02-28'))).toEqual([r[2], r[1]]);
       expect(ids(await admin.get('/api/audit?to=2026-02-27'))).toEqual([r[0]]);
-      expect(ids(await admin.get('/api/audit?from=2026-03-01'))).toEqual([loginRow, r[3]]);
+      expect(ids(await admin.get('/api/audit?from=2026-03-01'))).toEqual([mfaRow, loginRow, r[3]]);
       expect(ids(await admin.get('/api/audit?from=2026-03-01&action=LOGIN'))).toEqual([loginRow]);
       expect(ids(await admin.get('/api/audit?from=2026-02-27&to=2026-03-01'))).toEqual([r[3], r[2], r[1], r[0]]);
       const bad = await admin.get('/api/audit?from=2026-02-30');
@@ -265,11 +270,11 @@ describe('GET /api/audit', () => {
 
     it('pages with totals, newest first', async () => {
       const p1 = await admin.get('/api/audit?pageSize=3');
-      expect(p1.body).toMatchObject({ total: 5, page: 1, pageSize: 3 });
-      expect(ids(p1)).toEqual([loginRow, r[3], r[2]]);
+      expect(p1.body).toMatchObject({ total: 6, page: 1, pageSize: 3 });
+      expect(ids(p1)).toEqual([mfaRow, loginRow, r[3]]);
       const p2 = await admin.get('/api/audit?pageSize=3&page=2');
-      expect(ids(p2)).toEqual([r[1], r[0]]);
-      expect(p2.body.items[1]).toMatchObject({ action: 'ORG_UPDATE', actorName: '赵审计', result: 'OK', at: '2026-02-27T15:59:59.000Z', objectType: 'member' });
+      expect(ids(p2)).toEqual([r[2], r[1], r[0]]);
+      expect(p2.body.items[2]).toMatchObject({ action: 'ORG_UPDATE', actorName: '赵审计', result: 'OK', at: '2026-02-27T15:59:59.000Z', objectType: 'member' });
     });
   });
 

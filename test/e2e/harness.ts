@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
+import { TOTP_STEP_SECONDS, TOTP_WINDOW, totpForStep, totpStep } from '../../src/lib/totp';
 
 /**
  * The browser layer's harness (STYLE.md: thin, for the journeys users take): the built app
@@ -15,6 +16,8 @@ export const root = resolve(import.meta.dirname, '../..');
 export const shots = join(root, 'test-results', 'e2e');
 const CHROMIUM = '/usr/bin/chromium';
 export const DEMO_PASSWORD = 'Zhejiang@2026';
+/** The demo admins' published authenticator secret (README.md, src/seed/demo.ts). */
+export const DEMO_TOTP_SECRET = 'ZHTJDEMOZHTJDEMOZHTJDEMOZHTJDEMO';
 
 let server: ChildProcess | undefined;
 let serverLog = '';
@@ -50,11 +53,46 @@ async function waitForHealth(url: string, ms: number): Promise<void> {
 export const visible = (l: Locator) => l.filter({ visible: true }).first().waitFor({ state: 'visible', timeout: 15_000 });
 export const hidden = (l: Locator) => l.first().waitFor({ state: 'hidden', timeout: 15_000 });
 
+/**
+ * The last TOTP step each demo admin used on this file's server. The server refuses a step at or
+ * below the last one (replay), so a second login within 30 s takes the next step of the ±1 window,
+ * and when none is left we wait for the server's next step (its clock runs, from wherever a test set it).
+ */
+const usedSteps = new Map<string, number>();
+
+async function serverNow(): Promise<Date> {
+  const res = await fetch(`${app.baseUrl}/api/health`);
+  return new Date(((await res.json()) as { now: string }).now);
+}
+
+export async function nextDemoCode(username: string): Promise<string> {
+  for (;;) {
+    const now = totpStep(await serverNow());
+    const last = usedSteps.get(username);
+    const clockWentBack = last !== undefined && now + TOTP_WINDOW < last;
+    const step = last === undefined || clockWentBack ? now : Math.max(now, last + 1);
+    if (step <= now + TOTP_WINDOW) {
+      usedSteps.set(username, step);
+      return totpForStep(DEMO_TOTP_SECRET, step);
+    }
+    await new Promise((r) => setTimeout(r, (TOTP_STEP_SECONDS / 3) * 1000));
+  }
+}
+
+/** Logs in through the login page; a demo admin then passes the second factor (issue 7) with the demo authenticator. */
 export async function login(page: Page, username: string, password: string): Promise<void> {
   await page.goto(`${app.baseUrl}/login`);
   await page.getByLabel('身份证号码').fill(username);
   await page.getByLabel('密码').fill(password);
   await page.getByRole('button', { name: '登录' }).click();
+  // Either the app leaves /login or shows why not; the loser's timeout is swallowed, never unhandled.
+  const left = page.waitForURL((u) => u.pathname !== '/login', { timeout: 15_000 }).then(() => true, () => false);
+  const failed = page.locator('.ant-alert-error').first().waitFor({ state: 'visible', timeout: 15_000 }).then(() => false, () => false);
+  if (!(await Promise.race([left, failed]))) return;
+  if (new URL(page.url()).pathname !== '/mfa') return;
+  await page.getByLabel('验证码').fill(await nextDemoCode(username));
+  await page.getByRole('button', { name: '验证', exact: true }).click();
+  await page.waitForURL((u) => u.pathname !== '/mfa', { timeout: 15_000 });
 }
 
 export async function logout(page: Page): Promise<void> {
@@ -126,6 +164,11 @@ export function useApp(env: Record<string, string> = {}): typeof app {
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
   return app;
+}
+
+/** The current e2e server's data directory (e.g. its bootstrap token under secrets/). */
+export function serverDataDir(): string {
+  return dataDir;
 }
 
 /** Moves the server's clock (ZHTJ_TEST_API=1 only). */

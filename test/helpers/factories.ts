@@ -1,13 +1,14 @@
 import { sql } from 'drizzle-orm';
-import { accounts, adminGrants, cadrePositions, members, memberships, orgs, persons } from '../../src/db/schema';
+import { accounts, adminGrants, adminMfa, cadrePositions, members, memberships, orgs, persons } from '../../src/db/schema';
 import type { CadreNature, IndustryCategory, LeadershipLevel, OrgKind, SpecialKind } from '../../src/domain/enums';
 import { makeIdNumber, validateIdNumber } from '../../src/domain/id-number';
 import { maskIdNumber, maskPhone } from '../../src/domain/masking';
 import { computeIsTownship } from '../../src/domain/orgs';
 import { childPath, rootPath } from '../../src/domain/scope';
 import { hashPassword } from '../../src/lib/passwords';
+import { generateTotpSecret } from '../../src/lib/totp';
 import { derivedFacts } from '../../src/server/modules/members/members.service';
-import { login, type Client } from './client';
+import { login, rememberAuthenticator, type Client } from './client';
 import type { TestApp } from './app';
 
 export const TEST_PASSWORD = 'Correct-Horse-42';
@@ -156,8 +157,12 @@ export class Factory {
       .returning();
     const [grant] = await this.t.ctx.db.insert(adminGrants).values({ personId: person.id, orgId: org.id, grantedAt: now }).returning();
     await this.t.ctx.db.insert(accounts).values({ personId: person.id, passwordHash: await testHash(), mustChangePassword: false, issuedAt: now, passwordChangedAt: now });
+    // Issue 7: an enrolled authenticator, so login passes the second factor as a real admin does.
+    const totpSecret = generateTotpSecret();
+    await this.t.ctx.db.insert(adminMfa).values({ personId: person.id, secretEnc: this.t.ctx.cipher.encrypt(totpSecret), enrolledAt: now });
+    rememberAuthenticator(this.t.app, person.idNumber, totpSecret);
     const client = (await login(this.t.app, person.idNumber, TEST_PASSWORD, `10.1.${Math.floor(person.id / 250)}.${person.id % 250}`)).as(org.id);
-    return { person, cadre: cadre!, grant: grant!, client, idNumber: person.idNumber };
+    return { person, cadre: cadre!, grant: grant!, client, idNumber: person.idNumber, totpSecret };
   }
 
   /**

@@ -5,7 +5,10 @@ import { IdleWatcher } from './components/IdleWatcher';
 import { ManagePage } from './manage/ManagePage';
 import { ChangePasswordPage } from './pages/ChangePasswordPage';
 import { ChooseRolePage } from './pages/ChooseRolePage';
+import { BootstrapPage } from './pages/BootstrapPage';
 import { LoginPage } from './pages/LoginPage';
+import { MfaPage } from './pages/MfaPage';
+import { SecurityPage } from './pages/SecurityPage';
 import { MePage } from './pages/MePage';
 import { LetterPage } from './transfers/LetterPage';
 import { useSessionApi } from './session/context';
@@ -38,6 +41,8 @@ function RequireSession() {
     const from = state.expired ? location.pathname + location.search : undefined;
     return <Navigate to="/login" replace state={{ from, notice: state.notice }} />;
   }
+  // Issue 7: an admin's second factor first, then a pending password change.
+  if (state.session.mfa) return <Navigate to="/mfa" replace state={{ from: location.pathname + location.search }} />;
   if (state.session.mustChangePassword && location.pathname !== '/password') return <Navigate to="/password" replace />;
   return (
     <>
@@ -58,9 +63,12 @@ export function AppRoutes() {
   return (
     <Routes>
       <Route path="/login" element={<LoginPage />} />
+      <Route path="/mfa" element={<MfaPage />} />
+      <Route path="/bootstrap" element={<BootstrapPage />} />
       <Route element={<RequireSession />}>
         <Route path="/" element={<ChooseRolePage />} />
         <Route path="/password" element={<ChangePasswordPage />} />
+        <Route path="/security" element={<SecurityPage />} />
         <Route path="/me" element={<MePage />} />
         <Route path="/manage/:orgId" element={<ManagePage />} />
         <Route path="/manage/:orgId/transfer-letters/:id" element={<LetterPage />} />

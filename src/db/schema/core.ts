@@ -297,9 +297,54 @@ export const sessions = pgTable(
     lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull(),
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
     ip: varchar('ip', { length: 64 }),
+    /**
+     * The admin second factor (issue 7): NONE — not asked at login (a member, or ADMIN_MFA=off);
+     * REQUIRED / ENROLL — the password was right, the code (or enrollment) is still owed and the
+     * session may do nothing else; VERIFIED — passed.
+     */
+    mfaState: varchar('mfa_state', { length: 16 }).notNull().default('NONE'),
   },
   (t) => [index('sessions_person_idx').on(t.personId).where(sql`${t.revokedAt} IS NULL`)],
 );
+
+/**
+ * An admin's TOTP second factor (issue 7, MLPS 8.1.4.1 d). Secrets are stored encrypted with the data
+ * key (PiiCipher), never in plain text. `pendingSecretEnc` is a secret being enrolled: the old one
+ * stays in force until the new one is confirmed with a code. `lastStep` is the last accepted TOTP
+ * time step, so a code cannot be used twice (RFC 6238 §5.2).
+ */
+export const adminMfa = pgTable('admin_mfa', {
+  personId: integer('person_id').primaryKey().references(() => persons.id),
+  secretEnc: bytea('secret_enc'),
+  enrolledAt: timestamp('enrolled_at', { withTimezone: true }),
+  pendingSecretEnc: bytea('pending_secret_enc'),
+  lastStep: bigint('last_step', { mode: 'number' }),
+});
+
+/** One-time recovery codes, stored as a keyed hash; a regeneration deletes the old set. */
+export const mfaRecoveryCodes = pgTable(
+  'mfa_recovery_codes',
+  {
+    id: serial('id').primaryKey(),
+    personId: integer('person_id').notNull().references(() => persons.id),
+    codeHash: varchar('code_hash', { length: 64 }).notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }),
+  },
+  (t) => [index('mfa_recovery_codes_person_idx').on(t.personId)],
+);
+
+/**
+ * The one-time token that creates the first back-end admin when the database has none (issue 7: no
+ * default superadmin). Only its SHA-256 is stored; the token itself goes to a 0600 file.
+ */
+export const bootstrapTokens = pgTable('bootstrap_tokens', {
+  id: serial('id').primaryKey(),
+  tokenHash: varchar('token_hash', { length: 64 }).notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  usedAt: timestamp('used_at', { withTimezone: true }),
+});
 
 /** Failure counters for login throttling, keyed by a blind index of the username or by address. */
 export const loginGuards = pgTable('login_guards', {

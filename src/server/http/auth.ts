@@ -6,18 +6,20 @@ import { constantTimeEquals } from '../../lib/passwords';
 import { adminGrants, members, orgs } from '../../db/schema';
 import { writeAudit } from '../audit';
 import type { Actor, AdminActor, AdminScope, AppContext } from '../context';
-import { SESSION_TOUCH_INTERVAL_MS, loadSession, revokeSession, touchSession } from '../modules/auth/session-store';
+import { SESSION_TOUCH_INTERVAL_MS, isMfaPending, loadSession, revokeSession, touchSession, type MfaState } from '../modules/auth/session-store';
 import { sendError } from './errors';
 
 /**
  * Who may call a route:
  * - public: anyone;
- * - session-any: a logged-in person, even one who must still change the initial password;
+ * - session-pending: a logged-in person, even one who still owes the admin second factor (the second
+ *   factor's own operations, the session itself, logout);
+ * - session-any: a logged-in person past the second factor, even one who must still change the initial password;
  * - session: a logged-in person whose password is changed;
  * - admin: … acting for the org in `x-org-id`, which they administer right now;
  * - member: … who has a member record (个人中心).
  */
-export type Access = 'public' | 'session-any' | 'session' | 'admin' | 'member';
+export type Access = 'public' | 'session-pending' | 'session-any' | 'session' | 'admin' | 'member';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -28,6 +30,7 @@ declare module 'fastify' {
     adminScope: AdminScope | null;
     memberId: number | null;
     sessionCsrf: string | null;
+    sessionMfa: MfaState;
   }
 }
 
@@ -43,6 +46,9 @@ export function cookieName(secure: boolean): string {
 export function cookieOptions(secure: boolean) {
   return { path: '/', httpOnly: true, sameSite: 'strict' as const, secure };
 }
+
+/** How long a session may wait for the admin second factor after the password (issue 7). */
+export const MFA_PENDING_MINUTES = 10;
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -101,6 +107,7 @@ export function installAuth(app: FastifyInstance, ctx: AppContext): void {
   app.decorateRequest('adminScope', null);
   app.decorateRequest('memberId', null);
   app.decorateRequest('sessionCsrf', null);
+  app.decorateRequest('sessionMfa', 'NONE');
 
   const cookie = cookieName(ctx.config.cookieSecure);
 
@@ -127,7 +134,9 @@ export function installAuth(app: FastifyInstance, ctx: AppContext): void {
     const session = await loadSession(ctx.db, token);
     if (!session) return deny(req, reply, 'UNAUTHENTICATED', null);
     const now = ctx.clock.now();
-    const state = session.disabledAt ? 'REVOKED' : sessionState(session, now, ctx.config.policy);
+    // Issue 7: the second factor is owed within minutes of the password, not for the whole idle period.
+    const mfaTooLate = isMfaPending(session.mfaState) && now.getTime() - session.createdAt.getTime() > MFA_PENDING_MINUTES * 60_000;
+    const state = session.disabledAt ? 'REVOKED' : mfaTooLate ? 'IDLE_EXPIRED' : sessionState(session, now, ctx.config.policy);
     if (state !== 'ACTIVE') {
       if (state !== 'REVOKED') await revokeSession(ctx.db, session.id, now);
       reply.clearCookie(cookie, cookieOptions(ctx.config.cookieSecure));
@@ -141,11 +150,14 @@ export function installAuth(app: FastifyInstance, ctx: AppContext): void {
         return deny(req, reply, 'CSRF_TOKEN_INVALID', actor);
       }
     }
-    if (session.mustChangePassword && access !== 'session-any') return deny(req, reply, 'PASSWORD_CHANGE_REQUIRED', actor);
+    // Issue 7: a session that still owes the admin second factor can do nothing but pass it.
+    if (isMfaPending(session.mfaState) && access !== 'session-pending') return deny(req, reply, 'MFA_PENDING', actor);
+    if (session.mustChangePassword && access !== 'session-any' && access !== 'session-pending') return deny(req, reply, 'PASSWORD_CHANGE_REQUIRED', actor);
 
     if (now.getTime() - session.lastSeenAt.getTime() > SESSION_TOUCH_INTERVAL_MS) await touchSession(ctx.db, session.id, now);
     req.actor = actor;
     req.sessionCsrf = session.csrfToken;
+    req.sessionMfa = session.mfaState as MfaState;
 
     if (access === 'admin') {
       const raw = req.headers['x-org-id'];
@@ -154,6 +166,8 @@ export function installAuth(app: FastifyInstance, ctx: AppContext): void {
       // Checked on every request, so a revoked grant stops working at once.
       const scope = await loadAdminScope(ctx, actor.personId, orgId);
       if (!scope) return deny(req, reply, 'NOT_ADMIN_OF_ORG', actor, orgId);
+      // A session opened without the second factor (a grant given since, ADMIN_MFA turned on) acts as no admin.
+      if (ctx.config.adminMfa === 'required' && session.mfaState !== 'VERIFIED') return deny(req, reply, 'MFA_REQUIRED', actor, orgId);
       req.adminScope = scope;
     }
     if (access === 'member') {

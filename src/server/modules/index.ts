@@ -11,6 +11,7 @@ import { registerMemberRoutes } from './members/members.routes';
 import { registerOrgRoutes } from './orgs/orgs.routes';
 import { registerRegionRoutes } from './regions/regions.routes';
 import { registerSupervisionRoutes } from './supervision/supervision.routes';
+import { registerBootstrapRoutes } from './system/bootstrap';
 import { registerSystemRoutes } from './system/system.routes';
 import { registerTransferRoutes } from './transfers/transfers.routes';
 
@@ -18,6 +19,7 @@ import { registerTransferRoutes } from './transfers/transfers.routes';
 export const ROUTE_MODULES: ((app: ZApp, ctx: AppContext) => void)[] = [
   registerSystemRoutes,
   registerAuthRoutes,
+  registerBootstrapRoutes,
   registerRegionRoutes,
   registerOrgRoutes,
   registerMemberRoutes,

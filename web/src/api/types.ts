@@ -9,6 +9,7 @@ import type { Member, MemberListItem, ResetPasswordResponse, RevealResponse } fr
 import type { Org, OrgSummary, OrgWithPath, Region } from '../../../src/contracts/orgs';
 import type { OrgKind } from '../../../src/domain/enums';
 
+export type { MfaConfirmResponse, MfaEnrollment, MfaStatus } from '../../../src/contracts/auth';
 export type { AuditEntry, Role, SessionResponse, Admin, Cadre, Page, MyProfile, Member, MemberListItem, Org, OrgSummary, Region };
 export type OrgHit = z.infer<typeof OrgWithPath>;
 export type RevealResult = z.infer<typeof RevealResponse>;

@@ -1,4 +1,4 @@
-import { DownOutlined, LogoutOutlined, KeyOutlined, UserOutlined, ApartmentOutlined, SwapOutlined } from '@ant-design/icons';
+import { DownOutlined, LogoutOutlined, KeyOutlined, UserOutlined, ApartmentOutlined, SafetyOutlined, SwapOutlined } from '@ant-design/icons';
 import { Button, Dropdown, type MenuProps } from 'antd';
 import { Link, matchPath, useLocation, useNavigate } from 'react-router-dom';
 import { useSession, useSessionApi } from '../session/context';
@@ -26,6 +26,7 @@ export function AppHeader() {
       : []),
     { type: 'divider' as const },
     ...(!locked ? [{ key: '/password', icon: <KeyOutlined />, label: '修改密码' }] : []),
+    ...(!locked ? [{ key: '/security', icon: <SafetyOutlined />, label: '账号安全' }] : []),
     { key: 'logout', icon: <LogoutOutlined />, label: '退出登录', danger: true },
   ];
 

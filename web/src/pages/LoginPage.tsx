@@ -4,19 +4,9 @@ import { useState } from 'react';
 import { Navigate, useLocation, useNavigate } from 'react-router-dom';
 import { LoginRequest } from '../../../src/contracts/auth';
 import { errorMessage } from '../api/client';
-import type { SessionResponse } from '../api/types';
 import { zodRule } from '../lib/forms';
 import { useSessionApi } from '../session/context';
-
-/** Where to go after login: back to the page the session timed out on, if this person may see it. */
-function landing(session: SessionResponse, from: string | undefined): string {
-  if (session.mustChangePassword) return '/password';
-  if (!from) return '/';
-  const manage = /^\/manage\/(\d+)/.exec(from);
-  if (manage && !session.roles.some((r) => String(r.orgId) === manage[1])) return '/';
-  if (from.startsWith('/me') && session.person.memberId === null) return '/';
-  return from;
-}
+import { landing } from '../session/landing';
 
 interface LoginState {
   from?: string;
@@ -31,7 +21,7 @@ export function LoginPage() {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
-  if (state.status === 'in') return <Navigate to={landing(state.session, routed.from)} replace />;
+  if (state.status === 'in') return <Navigate to={landing(state.session, routed.from)} replace state={{ from: routed.from }} />;
   const notice = state.status === 'out' ? (state.notice ?? routed.notice) : routed.notice;
 
   const submit = async (values: { username: string; password: string }) => {
@@ -39,7 +29,7 @@ export function LoginPage() {
     setError(null);
     try {
       const session = await login(values.username.trim(), values.password);
-      navigate(landing(session, routed.from), { replace: true });
+      navigate(landing(session, routed.from), { replace: true, state: session.mfa ? { from: routed.from } : undefined });
     } catch (err) {
       setError(errorMessage(err));
     } finally {

@@ -4,6 +4,8 @@ import type { AppContext } from '../../context';
 import { requireAdmin } from '../../http/auth';
 import type { ZApp } from '../../http/types';
 import { grantAdmin, listAdmins, revokeAdmin } from './admins.service';
+import { OkResponse } from '../../../contracts/common';
+import { resetAdminMfa } from '../auth/mfa.service';
 
 const errors = ERROR_RESPONSES;
 const admin = { access: 'admin' as const };
@@ -26,5 +28,17 @@ export function registerAdminRoutes(app: ZApp, ctx: AppContext): void {
     config: admin,
     schema: { operationId: 'revokeAdmin', tags, summary: '撤销管理员（立即生效）', params: IdParams, response: { 200: Admin, ...errors } },
     handler: async (req) => revokeAdmin(ctx, requireAdmin(req), req.params.id),
+  });
+
+  app.post('/api/admins/:id/mfa-reset', {
+    config: admin,
+    schema: {
+      operationId: 'resetAdminMfa',
+      tags,
+      summary: '重置管理员的二次验证（其丢失身份验证器时；该管理员下次登录重新绑定）',
+      params: IdParams,
+      response: { 200: OkResponse, ...errors },
+    },
+    handler: async (req) => resetAdminMfa(ctx, requireAdmin(req), req.params.id),
   });
 }

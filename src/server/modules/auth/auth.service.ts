@@ -8,13 +8,13 @@ import {
 import { DomainError } from '../../../domain/errors';
 import { normalizeIdNumber, validateIdNumber } from '../../../domain/id-number';
 import { maskIdNumber } from '../../../domain/masking';
-import { accounts, adminGrants, members, orgs, persons } from '../../../db/schema';
+import { accounts, adminGrants, adminMfa, members, orgs, persons } from '../../../db/schema';
 import { burnVerifyTime, constantTimeEquals, hashPassword, verifyPassword } from '../../../lib/passwords';
 import { writeAudit } from '../../audit';
 import type { Actor, AppContext } from '../../context';
 import type { SessionResponse } from '../../../contracts/auth';
 import { addressKey, clearGuard, releaseAttempt, reserveAttempt, usernameKey } from './login-guard';
-import { createSession, revokeSession, revokeSessionsOf } from './session-store';
+import { isMfaPending, createSession, revokeSession, revokeSessionsOf, type MfaState } from './session-store';
 
 interface AccountRow {
   personId: number;
@@ -69,7 +69,7 @@ async function checkPassword(ctx: AppContext, account: AccountRow | null, idNumb
  * Where a person's account events belong in the audit log: their branch if they are a member, else the
  * first org they administer. Their admins then see their logins and password changes (SEC-3).
  */
-async function accountOrgPath(ctx: AppContext, personId: number): Promise<string | null> {
+export async function accountOrgPath(ctx: AppContext, personId: number): Promise<string | null> {
   const [member] = await ctx.db.select({ path: members.orgPath }).from(members).where(eq(members.personId, personId));
   if (member) return member.path;
   const [grant] = await ctx.db
@@ -82,7 +82,13 @@ async function accountOrgPath(ctx: AppContext, personId: number): Promise<string
   return grant?.path ?? null;
 }
 
-async function activeRoles(ctx: AppContext, personId: number) {
+/** Whether the person has a confirmed authenticator (issue 7). */
+export async function adminMfaEnrolled(ctx: AppContext, personId: number): Promise<boolean> {
+  const [row] = await ctx.db.select({ enrolledAt: adminMfa.enrolledAt }).from(adminMfa).where(eq(adminMfa.personId, personId));
+  return !!row?.enrolledAt;
+}
+
+export async function activeRoles(ctx: AppContext, personId: number) {
   return ctx.db
     .select({ orgId: orgs.id, orgName: orgs.name, orgFullName: orgs.fullName, kind: orgs.kind })
     .from(adminGrants)
@@ -91,7 +97,7 @@ async function activeRoles(ctx: AppContext, personId: number) {
     .orderBy(orgs.depth, orgs.id);
 }
 
-export async function sessionInfo(ctx: AppContext, personId: number, csrfToken: string): Promise<SessionResponse> {
+export async function sessionInfo(ctx: AppContext, personId: number, csrfToken: string, mfaState: MfaState = 'NONE'): Promise<SessionResponse> {
   const [person] = await ctx.db
     .select({
       id: persons.id,
@@ -121,6 +127,7 @@ export async function sessionInfo(ctx: AppContext, personId: number, csrfToken: 
     person: { id: person.id, name: person.name, idNumber: person.idNumber, memberId: person.memberId ?? null },
     roles: await activeRoles(ctx, personId),
     idleTimeoutMinutes: ctx.config.policy.sessionIdleMinutes,
+    mfa: isMfaPending(mfaState) ? mfaState : null,
   };
 }
 
@@ -175,12 +182,15 @@ export async function login(
   // MLPS: an admin's password past its maximum age must be changed now.
   const expired = roles.length > 0 && passwordTooOld(account.passwordChangedAt, now, ctx.config.adminPasswordMaxAgeDays);
   const orgPath = await accountOrgPath(ctx, account.personId);
+  // Issue 7: anyone holding an admin grant owes the second factor (or its enrollment) before anything else.
+  const mfaState: MfaState =
+    roles.length === 0 || ctx.config.adminMfa === 'off' ? 'NONE' : (await adminMfaEnrolled(ctx, account.personId)) ? 'REQUIRED' : 'ENROLL';
   const created = await ctx.db.transaction(async (tx) => {
     await tx
       .update(accounts)
       .set({ lastLoginAt: now, ...(expired ? { mustChangePassword: true } : {}) })
       .where(eq(accounts.personId, account.personId));
-    const s = await createSession(tx, account.personId, now, from.ip);
+    const s = await createSession(tx, account.personId, now, from.ip, mfaState);
     await writeAudit(tx, ctx, { personId: account.personId, name: account.name, ...from }, {
       action: 'LOGIN',
       result: 'OK',
@@ -188,10 +198,11 @@ export async function login(
       objectId: account.personId,
       objectLabel: account.name,
       orgPath,
+      ...(isMfaPending(mfaState) ? { reason: `PASSWORD_OK MFA_${mfaState}` } : {}),
     });
     return s;
   });
-  return { token: created.token, session: await sessionInfo(ctx, account.personId, created.csrfToken) };
+  return { token: created.token, session: await sessionInfo(ctx, account.personId, created.csrfToken, mfaState) };
 }
 
 export async function logout(ctx: AppContext, actor: Actor): Promise<void> {
@@ -245,4 +256,23 @@ export async function changePassword(
     await revokeSessionsOf(tx, actor.personId, now, actor.sessionId);
     await writeAudit(tx, ctx, actor, { action: 'PASSWORD_CHANGE', result: 'OK', objectType: 'person', objectId: actor.personId, orgPath });
   });
+}
+
+/**
+ * Re-authentication before a sensitive account change (re-enrolling the second factor, new recovery
+ * codes): the current password, counted in the login guard like a login attempt.
+ */
+export async function reauthenticate(ctx: AppContext, actor: Actor, password: string, action: string): Promise<void> {
+  const [person] = await ctx.db.select({ idNumberEnc: persons.idNumberEnc }).from(persons).where(eq(persons.id, actor.personId));
+  if (!person) throw new DomainError('UNAUTHENTICATED');
+  const idNumber = ctx.cipher.decrypt(person.idNumberEnc);
+  const userKey = usernameKey(ctx, idNumber);
+  if (!(await reserveAttempt(ctx, userKey, ctx.config.policy.maxFailures))) throw new DomainError('LOGIN_LOCKED');
+  const account = await findAccount(ctx, idNumber);
+  const check = await checkPassword(ctx, account, idNumber, password);
+  if (check === 'WRONG' || !account) {
+    await writeAudit(ctx.db, ctx, actor, { action, result: 'DENIED', objectType: 'person', objectId: actor.personId, orgPath: await accountOrgPath(ctx, actor.personId), reason: 'PASSWORD_WRONG' });
+    throw new DomainError('PASSWORD_WRONG');
+  }
+  await clearGuard(ctx, userKey);
 }

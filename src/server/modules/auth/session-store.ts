@@ -5,15 +5,23 @@ import { accounts, persons, sessions } from '../../../db/schema';
 
 export const SESSION_TOUCH_INTERVAL_MS = 60_000;
 
+/** Where a session stands with the admin second factor (see the sessions table). */
+export type MfaState = 'NONE' | 'REQUIRED' | 'ENROLL' | 'VERIFIED';
+export const isMfaPending = (s: string): s is 'REQUIRED' | 'ENROLL' => s === 'REQUIRED' || s === 'ENROLL';
+
+export async function setSessionMfaState(ex: Executor, id: string, mfaState: MfaState) {
+  await ex.update(sessions).set({ mfaState }).where(eq(sessions.id, id));
+}
+
 export function sessionIdOf(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
 /** A new session: the cookie gets the random token, the database only its hash. */
-export async function createSession(ex: Executor, personId: number, now: Date, ip: string) {
+export async function createSession(ex: Executor, personId: number, now: Date, ip: string, mfaState: MfaState = 'NONE') {
   const token = randomBytes(32).toString('base64url');
   const csrfToken = randomBytes(24).toString('base64url');
-  await ex.insert(sessions).values({ id: sessionIdOf(token), personId, csrfToken, createdAt: now, lastSeenAt: now, ip });
+  await ex.insert(sessions).values({ id: sessionIdOf(token), personId, csrfToken, createdAt: now, lastSeenAt: now, ip, mfaState });
   return { token, csrfToken, id: sessionIdOf(token) };
 }
 
@@ -26,6 +34,7 @@ export async function loadSession(ex: Executor, token: string) {
       createdAt: sessions.createdAt,
       lastSeenAt: sessions.lastSeenAt,
       revokedAt: sessions.revokedAt,
+      mfaState: sessions.mfaState,
       name: persons.name,
       mustChangePassword: accounts.mustChangePassword,
       disabledAt: accounts.disabledAt,

@@ -85,6 +85,24 @@ export function AdminsTab({ org }: { org: Org }) {
       },
     });
 
+  // Issue 7: a colleague who lost their authenticator binds a new one at their next login.
+  const resetMfa = (a: Admin) =>
+    modal.confirm({
+      title: `重置 ${a.name} 的二次验证？`,
+      content: `适用于其手机丢失且恢复码用完的情况。重置后其当前登录会被结束，下次登录时须重新绑定身份验证器。请先当面或电话核实本人身份。`,
+      okText: '重置',
+      okButtonProps: { danger: true },
+      cancelText: '取消',
+      onOk: async () => {
+        try {
+          await api.post(`/api/admins/${a.id}/mfa-reset`, {}, { orgId: actingOrgId });
+          message.success(`已重置 ${a.name} 的二次验证`);
+        } catch (err) {
+          modal.error({ title: '无法重置', content: errorMessage(err) });
+        }
+      },
+    });
+
   const columns: ColumnsType<Admin> = [
     { title: '姓名', dataIndex: 'name', key: 'name', fixed: 'left', width: 100 },
     { title: '职务', dataIndex: 'position', key: 'position', width: 100, render: (v: string | null) => v ?? '' },
@@ -102,12 +120,17 @@ export function AdminsTab({ org }: { org: Org }) {
       title: '操作',
       key: 'actions',
       fixed: 'right',
-      width: 80,
+      width: 170,
       render: (_v, a) =>
         a.can.revoke ? (
-          <Button size="small" type="link" danger onClick={() => revoke(a)}>
-            撤销
-          </Button>
+          <Space size={0}>
+            <Button size="small" type="link" onClick={() => resetMfa(a)}>
+              重置二次验证
+            </Button>
+            <Button size="small" type="link" danger onClick={() => revoke(a)}>
+              撤销
+            </Button>
+          </Space>
         ) : null,
     },
   ];
