@@ -283,7 +283,7 @@ async function main() {
       if (pool) {
         rows.push(
           await bareSql('同一查询（pg 直连，汇总表）', pool, () => ({
-            text: `SELECT o.id, o.name, r.* FROM orgs o LEFT JOIN org_rollups r ON r.org_id = o.id WHERE o.id = $1 OR (o.parent_id = $1 AND o.deleted_at IS NULL)`,
+            text: `SELECT o.id, o.name, r.* FROM orgs o LEFT JOIN org_rollups r ON r.org_id = o.id AND r.org_id = ANY(ARRAY(SELECT c.id FROM orgs c WHERE c.id = $1 OR (c.parent_id = $1 AND c.deleted_at IS NULL))) WHERE o.id = $1 OR (o.parent_id = $1 AND o.deleted_at IS NULL)`,
             values: [province.orgId],
           })),
         );

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { rows, type Tx } from '../db/client';
+import { withRollups } from '../db/rollups';
 import { devNumberRanges, devNumberVoids, eduCounts, leagueCensus, upwardReports, upwardReportSteps } from '../db/schema';
 
 interface DemoOrg {
@@ -25,7 +26,7 @@ export async function seedSupervisionDemo(
   const cities = await rows<{ id: number; members: number; n: number }>(
     tx,
     sql`SELECT o.id, coalesce(r.members_active, 0) AS members, row_number() OVER (ORDER BY o.region_code)::int AS n
-          FROM orgs o LEFT JOIN LATERAL (SELECT * FROM org_rollups x WHERE x.org_id = o.id) r ON true WHERE o.parent_id = ${d.province.id} AND o.deleted_at IS NULL`,
+          FROM ${withRollups(sql`SELECT c.id FROM orgs c WHERE c.parent_id = ${d.province.id} AND c.deleted_at IS NULL`)} WHERE o.parent_id = ${d.province.id} AND o.deleted_at IS NULL`,
   );
   const census = cities.map((c) => ({ orgId: c.id, count: c.members > 0 ? Math.round(c.members / 0.93) : 1200 + 317 * c.n }));
   const total = census.reduce((s, c) => s + c.count, 0);

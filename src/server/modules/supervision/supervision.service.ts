@@ -1,6 +1,7 @@
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
 import { rows as queryRows, type Executor } from '../../../db/client';
+import { withRollups } from '../../../db/rollups';
 import { eduCounts, leagueCensus, orgs } from '../../../db/schema';
 import { chinaDate } from '../../../domain/dates';
 import { DomainError, assertRule } from '../../../domain/errors';
@@ -72,7 +73,7 @@ const ORDER = sql`o.kind, o.special_kind NULLS FIRST, o.region_code NULLS LAST, 
  * is the number of children, whatever the number of members below.
  */
 async function rollupRows(ex: Executor, org: OrgRow, year: number) {
-  const select = sql`SELECT o.id AS org_id, o.name, o.kind::text AS kind,
+  const select = (ids: SQL) => sql`SELECT o.id AS org_id, o.name, o.kind::text AS kind,
       EXISTS (SELECT 1 FROM orgs c WHERE c.parent_id = o.id AND c.deleted_at IS NULL) AS has_children,
       lc.count AS census,
       coalesce(r.members_active, 0) AS members_active, coalesce(r.members_complete, 0) AS members_complete,
@@ -81,11 +82,14 @@ async function rollupRows(ex: Executor, org: OrgRow, year: number) {
       coalesce(r.branches_entered, 0) AS branches_entered, coalesce(r.school_branches, 0) AS school_branches,
       coalesce(r.school_branches_marked, 0) AS school_branches_marked, coalesce(r.school_members, 0) AS school_members,
       coalesce(r.schools, 0) AS schools
-    FROM orgs o LEFT JOIN LATERAL (SELECT * FROM org_rollups x WHERE x.org_id = o.id) r ON true
+    FROM ${withRollups(ids)}
     LEFT JOIN league_census lc ON lc.org_id = o.id AND lc.year = ${year}`;
   const [own, children] = await Promise.all([
-    queryRows<RollupRow>(ex, sql`${select} WHERE o.id = ${org.id}`),
-    queryRows<RollupRow>(ex, sql`${select} WHERE o.parent_id = ${org.id} AND o.deleted_at IS NULL ORDER BY ${ORDER}`),
+    queryRows<RollupRow>(ex, sql`${select(sql`SELECT ${org.id}::int`)} WHERE o.id = ${org.id}`),
+    queryRows<RollupRow>(
+      ex,
+      sql`${select(sql`SELECT c.id FROM orgs c WHERE c.parent_id = ${org.id} AND c.deleted_at IS NULL`)} WHERE o.parent_id = ${org.id} AND o.deleted_at IS NULL ORDER BY ${ORDER}`,
+    ),
   ]);
   const map = (r: RollupRow) => ({
     orgId: r.org_id,
@@ -297,7 +301,7 @@ async function leagueCountsOf(ex: Executor, org: OrgRow, year: number) {
     queryRows<{ org_id: number; schools: number; school_members: number }>(
       ex,
       sql`SELECT o.id AS org_id, coalesce(r.schools, 0) AS schools, coalesce(r.school_members, 0) AS school_members
-            FROM orgs o LEFT JOIN LATERAL (SELECT * FROM org_rollups x WHERE x.org_id = o.id) r ON true
+            FROM ${withRollups(sql`SELECT c.id FROM orgs c WHERE c.id = ${org.id} OR (c.parent_id = ${org.id} AND c.deleted_at IS NULL)`)}
            WHERE o.id = ${org.id} OR (o.parent_id = ${org.id} AND o.deleted_at IS NULL)`,
     ),
     graduationFacts(ex, org, year),
