@@ -43,7 +43,7 @@ export type Row =
   /** Registered only when ZHTJ_TEST_API=1 (refused in production): open, so the e2e driver can move the clock. */
   | { access: 'test-hook'; req: Req; anon: number }
   /** Any logged-in person (member or admin); `status` for both. */
-  | { access: 'session'; req: Req; status: number }
+  | { access: 'session'; req: Req; status: number; memberStatus?: number }
   /** 个人中心: the member themself; an admin without a member record gets 403 MEMBER_ONLY. `other` names another member's object. */
   | { access: 'member'; req: Req; status: number; other?: (id: number) => Req }
   /** Any admin acting for their own org, no object named; `status` per role (default 200). */
@@ -82,6 +82,13 @@ export const MATRIX: Record<string, Row> = {
   'GET /api/auth/session': { access: 'session', req: get('/api/auth/session'), status: 200 },
   'POST /api/auth/logout': { access: 'session', req: post('/api/auth/logout'), status: -1 },
   'POST /api/auth/password': { access: 'session', req: post('/api/auth/password', { currentPassword: 'not-the-password', newPassword: 'Another-Long-Pass-9' }), status: 400 },
+  'POST /api/auth/mfa/verify': { access: 'session', req: post('/api/auth/mfa/verify', { code: '000000' }), status: 409 },
+  'POST /api/auth/mfa/enrollment': { access: 'session', req: post('/api/auth/mfa/enrollment', {}), status: 409, memberStatus: 403 },
+  'POST /api/auth/mfa/enrollment/confirm': { access: 'session', req: post('/api/auth/mfa/enrollment/confirm', { code: '000000' }), status: 409 },
+  'GET /api/auth/mfa': { access: 'session', req: get('/api/auth/mfa'), status: 200 },
+  'POST /api/auth/mfa/recovery-codes': { access: 'session', req: post('/api/auth/mfa/recovery-codes', { password: 'not-the-password' }), status: 400 },
+  'GET /api/bootstrap': { access: 'public', req: get('/api/bootstrap'), anon: 200 },
+  'POST /api/bootstrap': { access: 'public', req: post('/api/bootstrap', { token: 'not-a-token', name: '矩阵', idNumber: '339920200001010000', password: 'Another-Long-Pass-9' }), anon: 400 },
   'GET /api/regions': { access: 'session', req: get('/api/regions'), status: 200 },
   'GET /api/regions/:code': { access: 'session', req: get('/api/regions/330106'), status: 200 },
   'GET /api/transfer-targets': { access: 'session', req: get('/api/transfer-targets?q=%E5%9B%A2'), status: 200 },
@@ -125,6 +132,7 @@ export const MATRIX: Record<string, Row> = {
   'GET /api/cadres/:id/history': { access: 'admin-object', obj: 'cadre', write: false, req: (id) => get(`/api/cadres/${id}/history`) },
   'GET /api/admins': { access: 'admin-object', obj: 'org', write: false, req: (id) => get(`/api/admins?orgId=${id}`) },
   'POST /api/admins': { access: 'admin-object', obj: 'org', write: true, req: (id) => post('/api/admins', { orgId: id, personId: 1 }) },
+  'POST /api/admins/:id/mfa-reset': { access: 'admin-object', obj: 'grant', write: true, req: (id) => post(`/api/admins/${id}/mfa-reset`) },
   'POST /api/admins/:id/revoke': { access: 'admin-object', obj: 'grant', write: true, req: (id) => post(`/api/admins/${id}/revoke`) },
 
   // ---- audit
