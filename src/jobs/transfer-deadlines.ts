@@ -10,6 +10,7 @@ import type { NodeRow, TransferRow } from '../server/modules/transfers/transfers
 const SYSTEM = { name: '系统自动通过' };
 /** Due nodes decided per transaction: large enough that per-statement costs vanish, small enough to keep locks short. */
 export const SWEEP_BATCH = 5000;
+const SWEEP_WORKERS = 2;
 
 const arr = (values: unknown[], type: string) => sql`${sql.param(values)}::${sql.raw(type)}[]`;
 
@@ -29,11 +30,18 @@ const arr = (values: unknown[], type: string) => sql`${sql.param(values)}::${sql
 export async function sweepTransferDeadlines(ctx: AppContext): Promise<{ approved: number; reminded: number }> {
   const now = ctx.clock.now();
   let approved = 0;
-  for (;;) {
-    const n = await ctx.db.transaction((tx) => approveDueBatch(tx, ctx, now));
-    if (n === 0) break;
-    approved += n;
-  }
+  // On PostgreSQL two batches run at once (SKIP LOCKED hands each its own nodes), so one batch's
+  // statements run while the other's rows are prepared; PGlite has one connection.
+  const workers = ctx.database.kind === 'pglite' ? 1 : SWEEP_WORKERS;
+  await Promise.all(
+    Array.from({ length: workers }, async () => {
+      for (;;) {
+        const n = await ctx.db.transaction((tx) => approveDueBatch(tx, ctx, now));
+        if (n === 0) break;
+        approved += n;
+      }
+    }),
+  );
 
   const cutoff = new Date(now.getTime() - NODE_REMIND_DAYS * DAY_MS);
   const reminded = await ctx.db.transaction(async (tx) => {
@@ -63,20 +71,19 @@ export async function sweepTransferDeadlines(ctx: AppContext): Promise<{ approve
 
 /** One batch of TR-5 auto-approvals in `tx`; returns how many nodes it approved (0: nothing left). */
 async function approveDueBatch(tx: Tx, ctx: AppContext, now: Date): Promise<number> {
-  const due = tx
-    .select({ id: transferNodes.transferId })
-    .from(transferNodes)
-    .where(and(eq(transferNodes.state, 'PENDING'), eq(transferNodes.timeoutAction, 'AUTO_APPROVE'), lte(transferNodes.dueAt, now)))
-    .orderBy(asc(transferNodes.dueAt), asc(transferNodes.id))
-    .limit(SWEEP_BATCH);
   // The transfer row is the lock every decision takes first (decideNode, cancel): held here, no
-  // admin can decide these nodes until the batch commits; held by an admin, the transfer is skipped.
-  const locked = await tx
-    .select()
-    .from(transfers)
-    .where(and(sql`${transfers.id} IN (${due})`, eq(transfers.status, 'OPEN')))
-    .orderBy(asc(transfers.id))
-    .for('update', { skipLocked: true });
+  // admin can decide these nodes until the batch commits; held by an admin or by the other worker,
+  // the transfer is skipped and the next due one taken instead.
+  const locked = (
+    await tx
+      .select({ t: transfers })
+      .from(transferNodes)
+      .innerJoin(transfers, eq(transfers.id, transferNodes.transferId))
+      .where(and(eq(transferNodes.state, 'PENDING'), eq(transferNodes.timeoutAction, 'AUTO_APPROVE'), lte(transferNodes.dueAt, now), eq(transfers.status, 'OPEN')))
+      .orderBy(asc(transferNodes.dueAt), asc(transferNodes.id))
+      .limit(SWEEP_BATCH)
+      .for('update', { of: transfers, skipLocked: true })
+  ).map((r) => r.t);
   if (locked.length === 0) return 0;
   const byId = new Map<number, TransferRow>(locked.map((t) => [t.id, t]));
 
