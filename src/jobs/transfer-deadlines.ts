@@ -148,7 +148,7 @@ async function approveDueBatch(tx: Tx, ctx: AppContext, now: Date): Promise<numb
   for (const a of done.audits) completedAudit.set(a.transferId, [...(completedAudit.get(a.transferId) ?? []), a.entry]);
   // Each transfer's completion rows follow its approval row, as when decided one by one.
   const ordered = audits.flatMap((a) => [a, ...(completedAudit.get(Number(a.objectId)) ?? [])]);
-  await writeAuditMany(tx, ctx.clock.now(), SYSTEM.name, ordered);
+  await writeAuditMany(tx, ctx.clock.now(), SYSTEM, ordered);
   await noticeMany(tx, [...notices, ...done.notices]);
   for (const c of [...other, ...done.rest]) await advance(tx, ctx, c.transfer, c.at, SYSTEM);
   return decided.length;

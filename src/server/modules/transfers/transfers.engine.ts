@@ -6,7 +6,7 @@ import { members, memberships, orgs, transferNodes, transferNotices, transferSpe
 import { DomainError } from '../../../domain/errors';
 import { childPath } from '../../../domain/scope';
 import { dueAt, NODE_KIND_LABELS, TRANSFER_REASON_LABELS } from '../../../domain/transfers';
-import { writeAudit, type AuditEntry } from '../../audit';
+import type { AuditEntry } from '../../audit';
 import type { AppContext } from '../../context';
 import { nextOrgId } from '../orgs/orgs.repo';
 import type { NodeRow, TransferRow } from './transfers.repo';
@@ -86,8 +86,7 @@ async function complete(tx: Tx, ctx: AppContext, transfer: TransferRow, at: Date
   // The branch was checked before; only a concurrent delete or change gets here.
   if (!branch || branch.kind !== 'BRANCH') throw new DomainError('TR_3_ALLOCATE_BRANCH_ONLY');
 
-  await tx.select({ id: members.id }).from(members).where(eq(members.id, transfer.memberId)).for('update');
-  const [member] = await tx.select().from(members).where(eq(members.id, transfer.memberId));
+  const [member] = await tx.select({ branchId: members.branchId, orgPath: members.orgPath }).from(members).where(eq(members.id, transfer.memberId)).for('update');
   await tx
     .update(memberships)
     .set({ endedAt: at, endReason: 'TRANSFER', note: `组织关系转接#${transfer.id}` })
@@ -96,18 +95,22 @@ async function complete(tx: Tx, ctx: AppContext, transfer: TransferRow, at: Date
   await tx.update(members).set({ branchId: branch.id, orgPath: branch.path, updatedAt: at }).where(eq(members.id, transfer.memberId));
   await tx.update(transfers).set({ status: 'COMPLETED', endedAt: at, finalBranchId: branch.id }).where(eq(transfers.id, transfer.id));
 
-  for (const orgPath of new Set([member!.orgPath, branch.path])) {
-    await writeAudit(tx, ctx, who, {
+  // Logged under the old branch and the new one (one statement for both rows).
+  await writeAuditMany(
+    tx,
+    ctx.clock.now(),
+    who,
+    [...new Set([member!.orgPath, branch.path])].map((orgPath) => ({
       action: 'TRANSFER_COMPLETE',
-      result: 'OK',
+      result: 'OK' as const,
       objectType: 'transfer',
       objectId: transfer.id,
       objectLabel: transfer.memberName,
       orgPath,
       changes: { branchId: { before: member!.branchId, after: branch.id } },
       reason: `${TRANSFER_REASON_LABELS[transfer.reason]}：转入“${branch.name}”`,
-    });
-  }
+    })),
+  );
   await notice(tx, ctx, { orgId: transfer.startedByOrgId, transferId: transfer.id, kind: 'COMPLETED', message: `${transfer.memberName}的组织关系已转入“${branch.name}”，接转成功` }, at);
 }
 
@@ -218,12 +221,13 @@ export interface BulkNotice {
   at: Date;
 }
 
-/** Audit rows of one system actor in one statement, in the given order (same columns as writeAudit). */
-export async function writeAuditMany(tx: Tx, at: Date, actorName: string, rows: AuditEntry[]): Promise<void> {
+/** Audit rows of one actor in one statement, in the given order: the same columns as writeAudit. */
+export async function writeAuditMany(tx: Tx, at: Date, who: AuditWho, rows: AuditEntry[]): Promise<void> {
   for (let i = 0; i < rows.length; i += 5000) {
     const part = rows.slice(i, i + 5000);
-    await tx.execute(sql`INSERT INTO audit_log (at, actor_name, action, object_type, object_id, object_label, org_path, changes, result, reason)
-        SELECT ${at.toISOString()}::timestamptz, ${actorName}, v.action, v.ot, v.oid, v.label, v.path, v.changes::jsonb, v.result::audit_result, v.reason
+    await tx.execute(sql`INSERT INTO audit_log (at, actor_person_id, actor_name, acting_org_id, ip, request_id, action, object_type, object_id, object_label, org_path, changes, result, reason)
+        SELECT ${at.toISOString()}::timestamptz, ${who?.personId ?? null}::int, ${who?.name ?? null}::text, ${who?.actingOrgId ?? null}::int,
+               ${who?.ip ?? null}::text, ${who?.requestId ?? null}::text, v.action, v.ot, v.oid, v.label, v.path, v.changes::jsonb, v.result::audit_result, v.reason
           FROM unnest(${arr(part.map((e) => e.action), 'text')}, ${arr(part.map((e) => e.objectType ?? null), 'text')},
                       ${arr(part.map((e) => (e.objectId === undefined ? null : String(e.objectId))), 'text')}, ${arr(part.map((e) => e.objectLabel ?? null), 'text')},
                       ${arr(part.map((e) => e.orgPath ?? null), 'text')}, ${arr(part.map((e) => (e.changes ? JSON.stringify(e.changes) : null)), 'text')},
