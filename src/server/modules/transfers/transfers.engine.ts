@@ -2,7 +2,7 @@
 // Every function here runs inside the caller's transaction and uses only `tx`.
 import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Tx } from '../../../db/client';
-import { members, memberships, orgs, transferNodes, transferNotices, transferSpecialPools, transfers } from '../../../db/schema';
+import { members, orgs, transferNodes, transferNotices, transferSpecialPools, transfers } from '../../../db/schema';
 import { DomainError } from '../../../domain/errors';
 import { childPath } from '../../../domain/scope';
 import { dueAt, NODE_KIND_LABELS, TRANSFER_REASON_LABELS } from '../../../domain/transfers';
@@ -87,13 +87,20 @@ async function complete(tx: Tx, ctx: AppContext, transfer: TransferRow, at: Date
   if (!branch || branch.kind !== 'BRANCH') throw new DomainError('TR_3_ALLOCATE_BRANCH_ONLY');
 
   const [member] = await tx.select({ branchId: members.branchId, orgPath: members.orgPath }).from(members).where(eq(members.id, transfer.memberId)).for('update');
-  await tx
-    .update(memberships)
-    .set({ endedAt: at, endReason: 'TRANSFER', note: `组织关系转接#${transfer.id}` })
-    .where(and(eq(memberships.memberId, transfer.memberId), isNull(memberships.endedAt)));
-  await tx.insert(memberships).values({ memberId: transfer.memberId, branchId: branch.id, startedAt: at, startReason: 'TRANSFER', note: `组织关系转接#${transfer.id}` });
-  await tx.update(members).set({ branchId: branch.id, orgPath: branch.path, updatedAt: at }).where(eq(members.id, transfer.memberId));
-  await tx.update(transfers).set({ status: 'COMPLETED', endedAt: at, finalBranchId: branch.id }).where(eq(transfers.id, transfer.id));
+  // Two statements instead of four (each round trip counts when 50 admins approve at once): the open
+  // period ends and the new one starts — the CTE's update runs first, so the one-open-period index
+  // sees the old period closed —, then the member moves and the transfer closes.
+  const iso = at.toISOString();
+  const note = `组织关系转接#${transfer.id}`;
+  await tx.execute(sql`WITH ended AS (
+      UPDATE memberships SET ended_at = ${iso}::timestamptz, end_reason = 'TRANSFER', note = ${note}
+       WHERE member_id = ${transfer.memberId} AND ended_at IS NULL RETURNING 1)
+    INSERT INTO memberships (member_id, branch_id, started_at, start_reason, note)
+    SELECT ${transfer.memberId}, ${branch.id}, ${iso}::timestamptz, 'TRANSFER', ${note} FROM (SELECT count(*) FROM ended) AS e`);
+  await tx.execute(sql`WITH moved AS (
+      UPDATE members SET branch_id = ${branch.id}, org_path = ${branch.path}, updated_at = ${iso}::timestamptz WHERE id = ${transfer.memberId} RETURNING 1)
+    UPDATE transfers SET status = 'COMPLETED', ended_at = ${iso}::timestamptz, final_branch_id = ${branch.id}
+     WHERE id = ${transfer.id} AND (SELECT count(*) FROM moved) >= 0`);
 
   // Logged under the old branch and the new one (one statement for both rows).
   await writeAuditMany(
