@@ -1,61 +1,47 @@
 import { and, asc, eq, isNull, lte, sql } from 'drizzle-orm';
+import type { Tx } from '../db/client';
 import { transferNodes, transfers } from '../db/schema';
-import { DAY_MS, NODE_REMIND_DAYS, NODE_KIND_LABELS } from '../domain/transfers';
-import { writeAudit } from '../server/audit';
+import { DAY_MS, NODE_REMIND_DAYS, NODE_KIND_LABELS, dueAt } from '../domain/transfers';
+import type { AuditEntry } from '../server/audit';
 import type { AppContext } from '../server/context';
-import { advance, notice } from '../server/modules/transfers/transfers.engine';
-import { lockTransfer } from '../server/modules/transfers/transfers.repo';
+import { advance, completeMany, noticeMany, writeAuditMany, type BulkNotice, type Completion } from '../server/modules/transfers/transfers.engine';
+import type { NodeRow, TransferRow } from '../server/modules/transfers/transfers.repo';
 
 const SYSTEM = { name: '系统自动通过' };
-const BATCH = 200;
+/** Due nodes decided per transaction: large enough that per-statement costs vanish, small enough to keep locks short. */
+export const SWEEP_BATCH = 5000;
+const SWEEP_WORKERS = 2;
+
+const arr = (values: unknown[], type: string) => sql`${sql.param(values)}::${sql.raw(type)}[]`;
 
 /**
  * TR-5, run by the scheduler under an advisory lock (and safe without it: every change is guarded by
- * the node's state). No look-back limit: every node due at or before now is approved, in due order,
- * and the decision is dated at its due time, so the next node opens then — a server down for a month
- * replays the whole chain. Allocation nodes never time out (TR-3). Then reminders for nodes open 10
- * days or more, once per node. Running it twice changes nothing the second time.
+ * the transfer's row lock and the node's state). No look-back limit: every node due at or before now
+ * is approved, in due order, and the decision is dated at its due time, so the next node opens then —
+ * a server down for a month replays the whole chain (a node opened by one batch is due in a later
+ * one). Allocation nodes never time out (TR-3). Then reminders for nodes open 10 days or more, once
+ * per node. Running it twice changes nothing the second time.
+ *
+ * Set-based (issue 6/7): each transaction takes up to SWEEP_BATCH due nodes and decides them with a
+ * few statements for the whole batch — the same outcome, audit rows and notices as deciding them one
+ * by one. Transfers an admin is deciding right now are skipped (SKIP LOCKED): the admin's decision
+ * stands, and were it rolled back, the next run picks the node up.
  */
 export async function sweepTransferDeadlines(ctx: AppContext): Promise<{ approved: number; reminded: number }> {
   const now = ctx.clock.now();
   let approved = 0;
-  for (;;) {
-    const due = await ctx.db
-      .select({ id: transferNodes.id, transferId: transferNodes.transferId })
-      .from(transferNodes)
-      .where(and(eq(transferNodes.state, 'PENDING'), eq(transferNodes.timeoutAction, 'AUTO_APPROVE'), lte(transferNodes.dueAt, now)))
-      .orderBy(asc(transferNodes.dueAt), asc(transferNodes.id))
-      .limit(BATCH);
-    if (due.length === 0) break;
-    for (const d of due) {
-      const done = await ctx.db.transaction(async (tx) => {
-        const t = await lockTransfer(tx, d.transferId);
-        if (!t || t.status !== 'OPEN') return false;
-        const [node] = await tx
-          .update(transferNodes)
-          .set({ state: 'AUTO_APPROVED', decidedAt: sql`${transferNodes.dueAt}`, decidedByPersonId: null, decidedByName: null, decidedByOrgId: null })
-          .where(and(eq(transferNodes.id, d.id), eq(transferNodes.state, 'PENDING'), lte(transferNodes.dueAt, now)))
-          .returning();
-        if (!node) return false;
-        const at = node.dueAt!;
-        // The audit row says when the system acted; the node keeps the due time as its decision time.
-        await writeAudit(tx, ctx, SYSTEM, {
-          action: 'TRANSFER_AUTO_APPROVE',
-          result: 'OK',
-          objectType: 'transfer',
-          objectId: t.id,
-          objectLabel: t.memberName,
-          orgPath: t.fromPath,
-          changes: { [`node${node.seq}`]: { before: 'PENDING', after: 'AUTO_APPROVED' } },
-          reason: `${NODE_KIND_LABELS[node.kind]}超过15天未处理，系统自动通过（到期时间 ${at.toISOString()}）`,
-        });
-        await notice(tx, ctx, { orgId: node.orgId, transferId: t.id, nodeId: node.id, kind: 'AUTO_APPROVED', message: `${t.memberName}的组织关系转接（${NODE_KIND_LABELS[node.kind]}）超过15天未处理，已由系统自动通过` }, at);
-        await advance(tx, ctx, t, at, SYSTEM);
-        return true;
-      });
-      if (done) approved++;
-    }
-  }
+  // On PostgreSQL two batches run at once (SKIP LOCKED hands each its own nodes), so one batch's
+  // statements run while the other's rows are prepared; PGlite has one connection.
+  const workers = ctx.database.kind === 'pglite' ? 1 : SWEEP_WORKERS;
+  await Promise.all(
+    Array.from({ length: workers }, async () => {
+      for (;;) {
+        const n = await ctx.db.transaction((tx) => approveDueBatch(tx, ctx, now));
+        if (n === 0) break;
+        approved += n;
+      }
+    }),
+  );
 
   const cutoff = new Date(now.getTime() - NODE_REMIND_DAYS * DAY_MS);
   const reminded = await ctx.db.transaction(async (tx) => {
@@ -64,12 +50,106 @@ export async function sweepTransferDeadlines(ctx: AppContext): Promise<{ approve
       .set({ remindedAt: now })
       .where(and(eq(transferNodes.state, 'PENDING'), isNull(transferNodes.remindedAt), lte(transferNodes.openedAt, cutoff)))
       .returning();
-    for (const n of nodes) {
-      const [t] = await tx.select({ memberName: transfers.memberName }).from(transfers).where(eq(transfers.id, n.transferId));
-      const due = n.dueAt ? `，将于${n.dueAt.toISOString().slice(0, 10)}到期${n.timeoutAction === 'AUTO_APPROVE' ? '并由系统自动通过' : ''}` : '';
-      await notice(tx, ctx, { orgId: n.orgId, transferId: n.transferId, nodeId: n.id, kind: 'REMINDER', message: `${t?.memberName ?? ''}的组织关系转接（${NODE_KIND_LABELS[n.kind]}）已超过10天未处理${due}` });
-    }
+    if (nodes.length === 0) return 0;
+    const names = new Map(
+      (await tx.select({ id: transfers.id, memberName: transfers.memberName }).from(transfers).where(sql`${transfers.id} = ANY(${arr([...new Set(nodes.map((n) => n.transferId))], 'int')})`)).map((t) => [
+        t.id,
+        t.memberName,
+      ]),
+    );
+    await noticeMany(
+      tx,
+      nodes.map((n) => {
+        const due = n.dueAt ? `，将于${n.dueAt.toISOString().slice(0, 10)}到期${n.timeoutAction === 'AUTO_APPROVE' ? '并由系统自动通过' : ''}` : '';
+        return { orgId: n.orgId, transferId: n.transferId, nodeId: n.id, kind: 'REMINDER', message: `${names.get(n.transferId) ?? ''}的组织关系转接（${NODE_KIND_LABELS[n.kind]}）已超过10天未处理${due}`, at: now };
+      }),
+    );
     return nodes.length;
   });
   return { approved, reminded };
+}
+
+/** One batch of TR-5 auto-approvals in `tx`; returns how many nodes it approved (0: nothing left). */
+async function approveDueBatch(tx: Tx, ctx: AppContext, now: Date): Promise<number> {
+  // The transfer row is the lock every decision takes first (decideNode, cancel): held here, no
+  // admin can decide these nodes until the batch commits; held by an admin or by the other worker,
+  // the transfer is skipped and the next due one taken instead.
+  const locked = (
+    await tx
+      .select({ t: transfers })
+      .from(transferNodes)
+      .innerJoin(transfers, eq(transfers.id, transferNodes.transferId))
+      .where(and(eq(transferNodes.state, 'PENDING'), eq(transferNodes.timeoutAction, 'AUTO_APPROVE'), lte(transferNodes.dueAt, now), eq(transfers.status, 'OPEN')))
+      .orderBy(asc(transferNodes.dueAt), asc(transferNodes.id))
+      .limit(SWEEP_BATCH)
+      .for('update', { of: transfers, skipLocked: true })
+  ).map((r) => r.t);
+  if (locked.length === 0) return 0;
+  const byId = new Map<number, TransferRow>(locked.map((t) => [t.id, t]));
+
+  const decided: NodeRow[] = await tx
+    .update(transferNodes)
+    .set({ state: 'AUTO_APPROVED', decidedAt: sql`${transferNodes.dueAt}`, decidedByPersonId: null, decidedByName: null, decidedByOrgId: null })
+    .where(
+      and(
+        sql`${transferNodes.transferId} = ANY(${arr([...byId.keys()], 'int')})`,
+        eq(transferNodes.state, 'PENDING'),
+        eq(transferNodes.timeoutAction, 'AUTO_APPROVE'),
+        lte(transferNodes.dueAt, now),
+      ),
+    )
+    .returning();
+  if (decided.length === 0) return 0;
+  decided.sort((a, b) => a.dueAt!.getTime() - b.dueAt!.getTime() || a.id - b.id);
+
+  // What follows each decided node (TR-2/3): the next waiting node opens at the due time, or the
+  // transfer completes — in bulk for a transfer to a branch, through `advance` for the rest.
+  const nextNodes = await tx
+    .selectDistinctOn([transferNodes.transferId], { id: transferNodes.id, transferId: transferNodes.transferId })
+    .from(transferNodes)
+    .where(and(sql`${transferNodes.transferId} = ANY(${arr(decided.map((n) => n.transferId), 'int')})`, eq(transferNodes.state, 'WAITING')))
+    .orderBy(asc(transferNodes.transferId), asc(transferNodes.seq));
+  const next = new Map(nextNodes.map((n) => [n.transferId, n.id]));
+
+  const audits: AuditEntry[] = [];
+  const notices: BulkNotice[] = [];
+  const opened: { id: number; at: Date }[] = [];
+  const toBranch: Completion[] = [];
+  const other: Completion[] = [];
+  for (const node of decided) {
+    const t = byId.get(node.transferId)!;
+    const at = node.dueAt!;
+    // The audit row says when the system acted; the node keeps the due time as its decision time.
+    audits.push({
+      action: 'TRANSFER_AUTO_APPROVE',
+      result: 'OK',
+      objectType: 'transfer',
+      objectId: t.id,
+      objectLabel: t.memberName,
+      orgPath: t.fromPath,
+      changes: { [`node${node.seq}`]: { before: 'PENDING', after: 'AUTO_APPROVED' } },
+      reason: `${NODE_KIND_LABELS[node.kind]}超过15天未处理，系统自动通过（到期时间 ${at.toISOString()}）`,
+    });
+    notices.push({ orgId: node.orgId, transferId: t.id, nodeId: node.id, kind: 'AUTO_APPROVED', message: `${t.memberName}的组织关系转接（${NODE_KIND_LABELS[node.kind]}）超过15天未处理，已由系统自动通过`, at });
+    const nextId = next.get(t.id);
+    if (nextId !== undefined) opened.push({ id: nextId, at });
+    else if (t.reason !== 'SPECIAL_UNIT' && t.toOrgId !== null) toBranch.push({ transfer: t, at });
+    else other.push({ transfer: t, at });
+  }
+
+  if (opened.length > 0) {
+    await tx.execute(sql`UPDATE transfer_nodes AS n SET state = 'PENDING', opened_at = v.o, due_at = v.d
+        FROM unnest(${arr(opened.map((o) => o.id), 'int')}, ${arr(opened.map((o) => o.at.toISOString()), 'timestamptz')},
+                    ${arr(opened.map((o) => dueAt(o.at).toISOString()), 'timestamptz')}) AS v(id, o, d)
+       WHERE n.id = v.id`);
+  }
+  const done = await completeMany(tx, toBranch);
+  const completedAudit = new Map<number, AuditEntry[]>();
+  for (const a of done.audits) completedAudit.set(a.transferId, [...(completedAudit.get(a.transferId) ?? []), a.entry]);
+  // Each transfer's completion rows follow its approval row, as when decided one by one.
+  const ordered = audits.flatMap((a) => [a, ...(completedAudit.get(Number(a.objectId)) ?? [])]);
+  await writeAuditMany(tx, ctx.clock.now(), SYSTEM, ordered);
+  await noticeMany(tx, [...notices, ...done.notices]);
+  for (const c of [...other, ...done.rest]) await advance(tx, ctx, c.transfer, c.at, SYSTEM);
+  return decided.length;
 }

@@ -257,6 +257,38 @@ describe('rollups never drift (ST-1 … ST-5)', () => {
     expect(rollup!.membersActive).toBe(4);
   });
 
+  it('ST-2 完成录入 is exact while branch deltas are pending: filled, moved, emptied and refilled before a fold, and a fold racing a move (issue 6/7)', async () => {
+    const prov = (await t.ctx.db.select().from(orgs).where(eq(orgs.id, tree.province.id)))[0]!;
+    const p = await f.org(prov, { name: '完成录入甲', kind: 'COMMITTEE' });
+    const q = await f.org(prov, { name: '完成录入乙', kind: 'COMMITTEE' });
+    const b = await f.org(p, { name: '完成录入支部', kind: 'BRANCH' });
+    const entered = async (o: OrgRow) => (await t.ctx.db.select().from(orgRollups).where(eq(orgRollups.orgId, o.id)))[0]?.branchesEntered ?? 0;
+    await foldRollupDeltas(t.ctx);
+    // Nothing folded from here on: the view's correction alone makes the figures exact.
+    const m = await f.member(b);
+    expect([await entered(p), await entered(q)]).toEqual([1, 0]);
+    const [pending] = await rows<{ n: number }>(t.ctx.db, sql`SELECT count(*)::int AS n FROM branch_stat_deltas WHERE branch_id = ${b.id}`);
+    expect(pending!.n).toBeGreaterThan(0);
+    await t.ctx.db.transaction(async (tx) => {
+      await moveSubtree(tx, (await tx.select().from(orgs).where(eq(orgs.id, b.id)))[0]!, q, t.clock.now());
+    });
+    expect([await entered(p), await entered(q)]).toEqual([0, 1]);
+    await expectNoDrift('moved while pending');
+    // Emptied and refilled across folds, then a fold racing a move back (PostgreSQL runs both at once).
+    expect((await province.post(`/api/members/${m.id}/leave`, { reason: 'VOLUNTARY' })).status).toBe(200);
+    expect(await entered(q)).toBe(0);
+    await f.member((await t.ctx.db.select().from(orgs).where(eq(orgs.id, b.id)))[0]!);
+    const moveBack = () =>
+      t.ctx.db.transaction(async (tx) => {
+        await moveSubtree(tx, (await tx.select().from(orgs).where(eq(orgs.id, b.id)))[0]!, p, t.clock.now());
+      });
+    // PGlite has one connection: a statement outside an open transaction would wait for it forever.
+    if (t.ctx.database.kind === 'pglite') await moveBack().then(() => foldRollupDeltas(t.ctx));
+    else await Promise.all([moveBack(), foldRollupDeltas(t.ctx)]);
+    expect([await entered(p), await entered(q)]).toEqual([1, 0]);
+    await expectNoDrift('fold racing a move');
+  });
+
   it('a subtree move racing with raw member inserts into the moved branches (no service locks) leaves no drift', async () => {
     const prov = (await t.ctx.db.select().from(orgs).where(eq(orgs.id, tree.province.id)))[0]!;
     const from = await f.org(prov, { name: '迁出团委', kind: 'COMMITTEE' });

@@ -415,6 +415,70 @@ describe('TR-5 deadlines with a moved clock', () => {
     }
   });
 
+  it('TR-5 one sweep decides due nodes of every kind together exactly as one by one (issue 6/7, set-based sweep)', async () => {
+    const start = t.clock.now();
+    const [m1, m2, m3] = [await gradMember(), await gradMember(), await gradMember()];
+    const toBranch = (await A.collegeA!.post('/api/transfers', { memberIds: [m1.id], reason: 'UNEMPLOYED', fields: addr, targetOrgId: tree.transition.id })).body.ids[0];
+    const toCommittee = (await A.collegeA!.post('/api/transfers', { memberIds: [m2.id], reason: 'UNEMPLOYED', fields: addr, targetOrgId: tree.township.id })).body.ids[0];
+    const special = (await A.collegeA!.post('/api/transfers', { memberIds: [m3.id], reason: 'SPECIAL_UNIT', fields: {} })).body.ids[0];
+    const m4 = await f.member(tree.branchA1, { password: TEST_PASSWORD });
+    const chain = (await (await memberClient(m4)).post('/api/me/transfers', { reason: 'WORK_CHANGE', targetOrgId: companyBranch.id })).body.id;
+    const due = (await nodesOf(toBranch))[0]!.dueAt!;
+    try {
+      t.clock.freeze(new Date(start.getTime() + 15 * DAY + 60_000));
+      expect((await sweepTransferDeadlines(t.ctx)).approved).toBeGreaterThanOrEqual(4);
+
+      // To a branch: approved at its due time, the member moved, one approval and two completion rows.
+      expect((await nodesOf(toBranch))[0]).toMatchObject({ state: 'AUTO_APPROVED', decidedAt: due, decidedByName: null });
+      expect((await branchOf(m1.id)).branchId).toBe(tree.transition.id);
+      const periods = await t.ctx.db.select().from(memberships).where(eq(memberships.memberId, m1.id)).orderBy(asc(memberships.id));
+      expect(periods.map((p) => [p.branchId, p.endedAt?.getTime() ?? null, p.startReason])).toEqual([
+        [grad.id, due.getTime(), 'ENTRY'],
+        [tree.transition.id, null, 'TRANSFER'],
+      ]);
+      expect(periods[1]!.startedAt).toEqual(due);
+      const audit = await t.ctx.db.select().from(auditLog).where(and(eq(auditLog.objectType, 'transfer'), eq(auditLog.objectId, String(toBranch)))).orderBy(asc(auditLog.id));
+      expect(audit.map((a) => [a.action, a.actorName, a.orgPath])).toEqual([
+        ['TRANSFER_START', expect.any(String), grad.path],
+        ['TRANSFER_START', expect.any(String), tree.transition.path],
+        ['TRANSFER_AUTO_APPROVE', '系统自动通过', grad.path],
+        ['TRANSFER_COMPLETE', '系统自动通过', grad.path],
+        ['TRANSFER_COMPLETE', '系统自动通过', tree.transition.path],
+      ]);
+      expect(audit[3]!.changes).toEqual({ branchId: { before: grad.id, after: tree.transition.id } });
+      expect((await noticesOf(toBranch, 'AUTO_APPROVED')).map((n) => [n.orgId, n.createdAt])).toEqual([[tree.transition.id, due]]);
+      expect((await noticesOf(toBranch, 'COMPLETED')).map((n) => [n.orgId, n.message])).toEqual([[tree.collegeA.id, expect.stringContaining('接转成功')]]);
+      const [tr] = await t.ctx.db.select().from(transfers).where(eq(transfers.id, toBranch));
+      expect(tr).toMatchObject({ status: 'COMPLETED', endedAt: due, finalBranchId: tree.transition.id });
+
+      // To a committee: the allocation node opens at the due time and never times out (TR-3).
+      const committeeNodes = await nodesOf(toCommittee);
+      expect(committeeNodes.map((n) => n.state)).toEqual(['AUTO_APPROVED', 'PENDING']);
+      expect(committeeNodes[1]).toMatchObject({ openedAt: due, dueAt: new Date(due.getTime() + 15 * DAY) });
+      expect((await branchOf(m2.id)).branchId).toBe(grad.id);
+
+      // 特殊单位: completed into the province's special-units pool (TR-6).
+      const [pool] = await t.ctx.db.select().from(orgs).where(eq(orgs.id, (await branchOf(m3.id)).branchId));
+      expect(pool!.name).toBe('特殊单位专属库');
+      expect((await t.ctx.db.select().from(transfers).where(eq(transfers.id, special)))[0]!.status).toBe('COMPLETED');
+
+      // A two-node chain: the sending node is approved, the receiving node opens then and is not due yet.
+      const chainNodes = await nodesOf(chain);
+      expect(chainNodes.map((n) => n.state)).toEqual(['AUTO_APPROVED', 'PENDING']);
+      expect(chainNodes[1]!.openedAt).toEqual(chainNodes[0]!.dueAt);
+      expect((await branchOf(m4.id)).branchId).toBe(tree.branchA1.id);
+
+      // Every node was decided once.
+      for (const id of [toBranch, toCommittee, special, chain]) {
+        const rows = await t.ctx.db.select().from(auditLog).where(and(eq(auditLog.objectId, String(id)), eq(auditLog.action, 'TRANSFER_AUTO_APPROVE')));
+        expect(rows).toHaveLength(1);
+      }
+      expect((await sweepTransferDeadlines(t.ctx)).approved).toBe(0);
+    } finally {
+      t.clock.freeze(start);
+    }
+  });
+
   it('TR-5 a server down for a month catches up the whole chain in due order', async () => {
     const start = t.clock.now();
     const m = await f.member(tree.branchA1, { password: TEST_PASSWORD });

@@ -8,7 +8,12 @@ import { orgs } from './core';
 
 const orgPath = customType<{ data: string }>({ dataType: () => 'text COLLATE "C"' });
 
-/** Member counts of one branch (keyed by branch id, so moving an org never touches them). */
+/**
+ * Member counts of one branch (keyed by branch id, so moving an org never touches them). Read-only:
+ * since drizzle/0012 (as org_rollups since 0010) this name is a view of branch_stats_base + pending
+ * branch_stat_deltas, which the triggers append and the fold job folds; declared as a table here for
+ * typed reads only.
+ */
 export const branchStats = pgTable('branch_stats', {
   branchId: integer('branch_id').primaryKey(),
   active: integer('active').notNull().default(0),

@@ -132,6 +132,9 @@ export async function runImport(ctx: AppContext, id: number): Promise<void> {
   let total = 0;
   let errors = 0;
   let warnings = 0;
+  // One staging insert in flight while the next batch is parsed and validated (CPU-bound) — the
+  // in-file duplicate checks live in `prep`, not in the staged rows, so nothing reads them early.
+  let staging: Promise<unknown> = Promise.resolve();
   try {
     const prep = await kind.prepare(ctx, job);
     await readRows(
@@ -147,10 +150,14 @@ export async function runImport(ctx: AppContext, id: number): Promise<void> {
           return { rowNo: r.rowNo, label: r.label, data: hasError ? null : JSON.stringify(r.data), problems: JSON.stringify(r.problems), hasError };
         });
         // One statement with array parameters per batch (staging 100,000 rows row by row would dominate).
-        await ctx.db.execute(sql`INSERT INTO import_rows (job_id, row_no, label, data, problems, has_error)
+        await staging;
+        // `.then` once: a drizzle query runs each time it is awaited, so keep the real promise.
+        staging = ctx.db.execute(sql`INSERT INTO import_rows (job_id, row_no, label, data, problems, has_error)
           SELECT ${id}, n, l, d::jsonb, p::jsonb, e
           FROM unnest(${arr(values.map((v) => v.rowNo), 'int')}, ${arr(values.map((v) => v.label), 'text')}, ${arr(values.map((v) => v.data), 'text')},
-                      ${arr(values.map((v) => v.problems), 'text')}, ${arr(values.map((v) => v.hasError), 'bool')}) AS t(n, l, d, p, e)`);
+                      ${arr(values.map((v) => v.problems), 'text')}, ${arr(values.map((v) => v.hasError), 'bool')}) AS t(n, l, d, p, e)`).then((r) => r);
+        // Handled here so a failure is not reported as unhandled; it is rethrown by the next await.
+        staging.catch(() => undefined);
       },
       async (fraction) => {
         await ctx.db
@@ -159,6 +166,7 @@ export async function runImport(ctx: AppContext, id: number): Promise<void> {
           .where(eq(importJobs.id, id));
       },
     );
+    await staging;
     await ctx.db
       .update(importJobs)
       .set({ status: 'VALIDATED', progress: 100, totalRows: total, errorRows: errors, warningRows: warnings, updatedAt: ctx.clock.now() })
@@ -167,6 +175,7 @@ export async function runImport(ctx: AppContext, id: number): Promise<void> {
     const message =
       err instanceof ImportFileError || err instanceof DomainError ? err.message : '无法读取该工作簿，文件可能已损坏；请用 Excel 或 WPS 打开后另存为 .xlsx 再上传';
     if (!(err instanceof ImportFileError || err instanceof DomainError)) console.error('import read failed', err);
+    await staging.catch(() => undefined);
     await ctx.db.delete(importRows).where(eq(importRows.jobId, id));
     await ctx.db.update(importJobs).set({ status: 'FAILED', message, updatedAt: ctx.clock.now() }).where(eq(importJobs.id, id));
   }

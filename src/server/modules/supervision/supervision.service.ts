@@ -136,14 +136,14 @@ function childKey(org: OrgRow, column: unknown) {
 
 /**
  * ST-5 for one graduation year: branches whose graduation time falls in the year (the year's
- * 毕业生团支部) and their active members, read from branch_stats; the 教统 columns come from the
- * REP-3 entries. Scans the year's school branches of the subtree (far fewer than members).
+ * 毕业生团支部) and their active members, read from branch_stats (a view of base + deltas: the lateral
+ * read sums only that branch's rows); the 教统 columns come from the REP-3 entries. Scans the year's school branches of the subtree (far fewer than members).
  */
 async function graduationFacts(ex: Executor, org: OrgRow, year: number) {
   const list = await queryRows<{ child: number | null; branches: number; members: number }>(
     ex,
     sql`SELECT ${childKey(org, sql`o.path`)} AS child, count(*)::int AS branches, coalesce(sum(b.active), 0)::int AS members
-          FROM orgs o LEFT JOIN branch_stats b ON b.branch_id = o.id
+          FROM orgs o LEFT JOIN LATERAL (SELECT x.active FROM branch_stats x WHERE x.branch_id = o.id) b ON true
          WHERE ${inSubtree(sql`o.path`, org.path)} AND o.kind = 'BRANCH' AND o.deleted_at IS NULL
            AND o.graduation_at >= ${`${year}-01`} AND o.graduation_at <= ${`${year}-12`}
          GROUP BY 1`,

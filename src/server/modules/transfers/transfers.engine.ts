@@ -1,12 +1,12 @@
 // The node engine (TR-2/3/5): opening nodes, advancing, completing (the member moves), notices.
 // Every function here runs inside the caller's transaction and uses only `tx`.
-import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Tx } from '../../../db/client';
-import { members, memberships, orgs, transferNodes, transferNotices, transferSpecialPools, transfers } from '../../../db/schema';
+import { members, orgs, transferNodes, transferNotices, transferSpecialPools, transfers } from '../../../db/schema';
 import { DomainError } from '../../../domain/errors';
 import { childPath } from '../../../domain/scope';
 import { dueAt, NODE_KIND_LABELS, TRANSFER_REASON_LABELS } from '../../../domain/transfers';
-import { writeAudit } from '../../audit';
+import type { AuditEntry } from '../../audit';
 import type { AppContext } from '../../context';
 import { nextOrgId } from '../orgs/orgs.repo';
 import type { NodeRow, TransferRow } from './transfers.repo';
@@ -86,28 +86,38 @@ async function complete(tx: Tx, ctx: AppContext, transfer: TransferRow, at: Date
   // The branch was checked before; only a concurrent delete or change gets here.
   if (!branch || branch.kind !== 'BRANCH') throw new DomainError('TR_3_ALLOCATE_BRANCH_ONLY');
 
-  await tx.select({ id: members.id }).from(members).where(eq(members.id, transfer.memberId)).for('update');
-  const [member] = await tx.select().from(members).where(eq(members.id, transfer.memberId));
-  await tx
-    .update(memberships)
-    .set({ endedAt: at, endReason: 'TRANSFER', note: `组织关系转接#${transfer.id}` })
-    .where(and(eq(memberships.memberId, transfer.memberId), isNull(memberships.endedAt)));
-  await tx.insert(memberships).values({ memberId: transfer.memberId, branchId: branch.id, startedAt: at, startReason: 'TRANSFER', note: `组织关系转接#${transfer.id}` });
-  await tx.update(members).set({ branchId: branch.id, orgPath: branch.path, updatedAt: at }).where(eq(members.id, transfer.memberId));
-  await tx.update(transfers).set({ status: 'COMPLETED', endedAt: at, finalBranchId: branch.id }).where(eq(transfers.id, transfer.id));
+  const [member] = await tx.select({ branchId: members.branchId, orgPath: members.orgPath }).from(members).where(eq(members.id, transfer.memberId)).for('update');
+  // Two statements instead of four (each round trip counts when 50 admins approve at once): the open
+  // period ends and the new one starts — the CTE's update runs first, so the one-open-period index
+  // sees the old period closed —, then the member moves and the transfer closes.
+  const iso = at.toISOString();
+  const note = `组织关系转接#${transfer.id}`;
+  await tx.execute(sql`WITH ended AS (
+      UPDATE memberships SET ended_at = ${iso}::timestamptz, end_reason = 'TRANSFER', note = ${note}
+       WHERE member_id = ${transfer.memberId} AND ended_at IS NULL RETURNING 1)
+    INSERT INTO memberships (member_id, branch_id, started_at, start_reason, note)
+    SELECT ${transfer.memberId}, ${branch.id}, ${iso}::timestamptz, 'TRANSFER', ${note} FROM (SELECT count(*) FROM ended) AS e`);
+  await tx.execute(sql`WITH moved AS (
+      UPDATE members SET branch_id = ${branch.id}, org_path = ${branch.path}, updated_at = ${iso}::timestamptz WHERE id = ${transfer.memberId} RETURNING 1)
+    UPDATE transfers SET status = 'COMPLETED', ended_at = ${iso}::timestamptz, final_branch_id = ${branch.id}
+     WHERE id = ${transfer.id} AND (SELECT count(*) FROM moved) >= 0`);
 
-  for (const orgPath of new Set([member!.orgPath, branch.path])) {
-    await writeAudit(tx, ctx, who, {
+  // Logged under the old branch and the new one (one statement for both rows).
+  await writeAuditMany(
+    tx,
+    ctx.clock.now(),
+    who,
+    [...new Set([member!.orgPath, branch.path])].map((orgPath) => ({
       action: 'TRANSFER_COMPLETE',
-      result: 'OK',
+      result: 'OK' as const,
       objectType: 'transfer',
       objectId: transfer.id,
       objectLabel: transfer.memberName,
       orgPath,
       changes: { branchId: { before: member!.branchId, after: branch.id } },
       reason: `${TRANSFER_REASON_LABELS[transfer.reason]}：转入“${branch.name}”`,
-    });
-  }
+    })),
+  );
   await notice(tx, ctx, { orgId: transfer.startedByOrgId, transferId: transfer.id, kind: 'COMPLETED', message: `${transfer.memberName}的组织关系已转入“${branch.name}”，接转成功` }, at);
 }
 
@@ -122,4 +132,128 @@ export async function closeTransfer(tx: Tx, transfer: TransferRow, status: 'REJE
 
 export function nodeLabel(node: Pick<NodeRow, 'kind'>): string {
   return NODE_KIND_LABELS[node.kind];
+}
+
+/** A transfer whose last node was just decided and whose member goes to `branchId` at `at`. */
+export interface Completion {
+  transfer: TransferRow;
+  at: Date;
+}
+
+const arr = (values: unknown[], type: string) => sql`${sql.param(values)}::${sql.raw(type)}[]`;
+
+/**
+ * TR-3 for many transfers at once (the TR-5 sweep): the same writes as `complete`, one statement each
+ * for the whole set — lock the members, end and open membership periods, move the members, close the
+ * transfers — so the members' rollup triggers run once per statement instead of once per member.
+ * Only transfers to a named branch come here; the caller routes the others (特殊单位, allocation, a
+ * target that is no longer a live branch) through `advance`. Returns the audit rows and notices for
+ * the caller to write in bulk, in the order `complete` would have written them.
+ */
+export async function completeMany(tx: Tx, items: Completion[]): Promise<{ audits: BulkAudit[]; notices: BulkNotice[]; rest: Completion[] }> {
+  if (items.length === 0) return { audits: [], notices: [], rest: [] };
+  const branchIds = [...new Set(items.map((c) => c.transfer.toOrgId!))];
+  const branchRows = await tx
+    .select({ id: orgs.id, path: orgs.path, name: orgs.name, kind: orgs.kind })
+    .from(orgs)
+    .where(and(sql`${orgs.id} = ANY(${arr(branchIds, 'int')})`, isNull(orgs.deletedAt)));
+  const branches = new Map(branchRows.filter((b) => b.kind === 'BRANCH').map((b) => [b.id, b]));
+  const rest = items.filter((c) => !branches.has(c.transfer.toOrgId!));
+  const go = items.filter((c) => branches.has(c.transfer.toOrgId!));
+  if (go.length === 0) return { audits: [], notices: [], rest };
+
+  const memberIds = go.map((c) => c.transfer.memberId);
+  // Locked in id order, as every other writer of members does.
+  const before = await tx
+    .select({ id: members.id, branchId: members.branchId, orgPath: members.orgPath })
+    .from(members)
+    .where(sql`${members.id} = ANY(${arr(memberIds, 'int')})`)
+    .orderBy(asc(members.id))
+    .for('update');
+  const byMember = new Map(before.map((m) => [m.id, m]));
+  const ats = go.map((c) => c.at.toISOString());
+  const notes = go.map((c) => `组织关系转接#${c.transfer.id}`);
+  const to = go.map((c) => branches.get(c.transfer.toOrgId!)!);
+  await tx.execute(sql`UPDATE memberships AS ms SET ended_at = v.at, end_reason = 'TRANSFER', note = v.note
+      FROM unnest(${arr(memberIds, 'int')}, ${arr(ats, 'timestamptz')}, ${arr(notes, 'text')}) AS v(mid, at, note)
+     WHERE ms.member_id = v.mid AND ms.ended_at IS NULL`);
+  await tx.execute(sql`INSERT INTO memberships (member_id, branch_id, started_at, start_reason, note)
+      SELECT v.mid, v.b, v.at, 'TRANSFER', v.note
+        FROM unnest(${arr(memberIds, 'int')}, ${arr(to.map((b) => b.id), 'int')}, ${arr(ats, 'timestamptz')}, ${arr(notes, 'text')}) AS v(mid, b, at, note)`);
+  await tx.execute(sql`UPDATE members AS m SET branch_id = v.b, org_path = v.p, updated_at = v.at
+      FROM unnest(${arr(memberIds, 'int')}, ${arr(to.map((b) => b.id), 'int')}, ${arr(to.map((b) => b.path), 'text')}, ${arr(ats, 'timestamptz')}) AS v(mid, b, p, at)
+     WHERE m.id = v.mid`);
+  await tx.execute(sql`UPDATE transfers AS t SET status = 'COMPLETED', ended_at = v.at, final_branch_id = v.b
+      FROM unnest(${arr(go.map((c) => c.transfer.id), 'int')}, ${arr(to.map((b) => b.id), 'int')}, ${arr(ats, 'timestamptz')}) AS v(tid, b, at)
+     WHERE t.id = v.tid`);
+
+  const audits: BulkAudit[] = [];
+  const notices: BulkNotice[] = [];
+  go.forEach((c, i) => {
+    const t = c.transfer;
+    const branch = to[i]!;
+    const member = byMember.get(t.memberId)!;
+    for (const orgPath of new Set([member.orgPath, branch.path])) {
+      audits.push({
+        transferId: t.id,
+        entry: {
+          action: 'TRANSFER_COMPLETE',
+          result: 'OK',
+          objectType: 'transfer',
+          objectId: t.id,
+          objectLabel: t.memberName,
+          orgPath,
+          changes: { branchId: { before: member.branchId, after: branch.id } },
+          reason: `${TRANSFER_REASON_LABELS[t.reason]}：转入“${branch.name}”`,
+        },
+      });
+    }
+    if (t.startedByOrgId !== null) {
+      notices.push({ orgId: t.startedByOrgId, transferId: t.id, nodeId: null, kind: 'COMPLETED', message: `${t.memberName}的组织关系已转入“${branch.name}”，接转成功`, at: c.at });
+    }
+  });
+  return { audits, notices, rest };
+}
+
+export interface BulkAudit {
+  transferId: number;
+  entry: AuditEntry;
+}
+export interface BulkNotice {
+  orgId: number;
+  transferId: number;
+  nodeId: number | null;
+  kind: string;
+  message: string;
+  at: Date;
+}
+
+/** Audit rows of one actor in one statement, in the given order: the same columns as writeAudit. */
+export async function writeAuditMany(tx: Tx, at: Date, who: AuditWho, rows: AuditEntry[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 5000) {
+    const part = rows.slice(i, i + 5000);
+    await tx.execute(sql`INSERT INTO audit_log (at, actor_person_id, actor_name, acting_org_id, ip, request_id, action, object_type, object_id, object_label, org_path, changes, result, reason)
+        SELECT ${at.toISOString()}::timestamptz, ${who?.personId ?? null}::int, ${who?.name ?? null}::text, ${who?.actingOrgId ?? null}::int,
+               ${who?.ip ?? null}::text, ${who?.requestId ?? null}::text, v.action, v.ot, v.oid, v.label, v.path, v.changes::jsonb, v.result::audit_result, v.reason
+          FROM unnest(${arr(part.map((e) => e.action), 'text')}, ${arr(part.map((e) => e.objectType ?? null), 'text')},
+                      ${arr(part.map((e) => (e.objectId === undefined ? null : String(e.objectId))), 'text')}, ${arr(part.map((e) => e.objectLabel ?? null), 'text')},
+                      ${arr(part.map((e) => e.orgPath ?? null), 'text')}, ${arr(part.map((e) => (e.changes ? JSON.stringify(e.changes) : null)), 'text')},
+                      ${arr(part.map((e) => e.result), 'text')}, ${arr(part.map((e) => e.reason ?? null), 'text')})
+               WITH ORDINALITY AS v(action, ot, oid, label, path, changes, result, reason, ord)
+         ORDER BY v.ord`);
+  }
+}
+
+/** `notice` for many at once; a repeated (node, kind) is skipped, as there. */
+export async function noticeMany(tx: Tx, list: BulkNotice[]): Promise<void> {
+  for (let i = 0; i < list.length; i += 5000) {
+    const part = list.slice(i, i + 5000);
+    await tx.execute(sql`INSERT INTO transfer_notices (org_id, transfer_id, node_id, kind, message, created_at)
+        SELECT v.o, v.t, v.n, v.k, v.m, v.at
+          FROM unnest(${arr(part.map((n) => n.orgId), 'int')}, ${arr(part.map((n) => n.transferId), 'int')}, ${arr(part.map((n) => n.nodeId), 'int')},
+                      ${arr(part.map((n) => n.kind), 'text')}, ${arr(part.map((n) => n.message), 'text')}, ${arr(part.map((n) => n.at.toISOString()), 'timestamptz')})
+               WITH ORDINALITY AS v(o, t, n, k, m, at, ord)
+         ORDER BY v.ord
+        ON CONFLICT DO NOTHING`);
+  }
 }
