@@ -17,6 +17,7 @@ import type { AppContext } from '../src/server/context';
 import { defaultKeyFile, loadConfig } from '../src/server/config';
 import { BENCH_ACCOUNTS, BENCH_PASSWORD } from '../src/seed/generate';
 import { queryGrams } from '../src/server/modules/orgs/orgs.repo';
+import { httpLogin } from './http-login';
 
 const { values } = parseArgs({
   options: {
@@ -179,11 +180,8 @@ async function main() {
     console.log(`数据库：${config.databaseUrl ? 'PostgreSQL' : 'PGlite'}；每项 ${SECONDS} s，并发 ${CONNECTIONS}；服务启动（迁移已是最新）${startup} ms`);
 
     const login = async (idNumber: string) => {
-      const r = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: idNumber, password: BENCH_PASSWORD }) });
-      if (!r.ok) throw new Error(`登录失败 ${idNumber}: ${r.status} ${await r.text()}`);
-      const body = (await r.json()) as { csrfToken: string; roles: { orgId: number }[] };
-      const cookie = r.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-      return { cookie, csrf: body.csrfToken, orgId: body.roles[0]!.orgId };
+      const s = await httpLogin(base, idNumber, BENCH_PASSWORD);
+      return { ...s, orgId: s.orgId! };
     };
     const province = await login(BENCH_ACCOUNTS[0].idNumber);
     const h = (s: { cookie: string; orgId: number; csrf: string }) => ({ cookie: s.cookie, 'x-org-id': String(s.orgId), 'x-csrf-token': s.csrf });

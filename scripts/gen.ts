@@ -9,12 +9,12 @@ import { sql } from 'drizzle-orm';
 import { from as copyFrom } from 'pg-copy-streams';
 import { openDatabase, one, type Database } from '../src/db/client';
 import { migrateDatabase } from '../src/db/migrate';
-import { adminGrants, accounts, auditLog, persons } from '../src/db/schema';
+import { adminGrants, adminMfa, accounts, auditLog, persons } from '../src/db/schema';
 import { maskIdNumber, maskPhone } from '../src/domain/masking';
 import { hashPassword } from '../src/lib/passwords';
 import { PiiCipher, loadMasterKey } from '../src/lib/pii';
 import { defaultKeyFile, loadConfig, pgliteDir } from '../src/server/config';
-import { BENCH_ACCOUNTS, BENCH_PASSWORD, SCALES, generateMembers, planTree, type GenOrg, type Scale } from '../src/seed/generate';
+import { BENCH_ACCOUNTS, BENCH_PASSWORD, BENCH_TOTP_SECRET, SCALES, generateMembers, planTree, type GenOrg, type Scale } from '../src/seed/generate';
 
 const { values } = parseArgs({
   options: {
@@ -158,12 +158,13 @@ async function main() {
         .returning({ id: persons.id });
       await database.db.insert(accounts).values({ personId: p!.id, passwordHash: hash, mustChangePassword: false, issuedAt: now, passwordChangedAt: now });
       await database.db.insert(adminGrants).values({ personId: p!.id, orgId: a.org.id, grantedAt: now });
+      await database.db.insert(adminMfa).values({ personId: p!.id, secretEnc: cipher.encrypt(BENCH_TOTP_SECRET), enrolledAt: now });
       printed.push(`  ${a.name}  ${idNumber}  ${a.org.name}（组织 ${a.org.id}）`);
     }
     await database.db.insert(auditLog).values({ at: now, action: 'SYNTHETIC_LOAD', result: 'OK', orgPath: plan.orgs[0]!.path, reason: `合成数据（${scale}，种子 ${seed}）：${plan.orgs.length}个组织，${last}名团员` });
     await database.db.execute(sql`ANALYZE`);
     log('完成（已 ANALYZE）');
-    console.log(`\n压测管理员（密码 ${BENCH_PASSWORD}）：\n${printed.join('\n')}`);
+    console.log(`\n压测管理员（密码 ${BENCH_PASSWORD}，身份验证器密钥 ${BENCH_TOTP_SECRET}）：\n${printed.join('\n')}`);
   } finally {
     await database.close();
   }

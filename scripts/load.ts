@@ -23,6 +23,7 @@ import { hashPassword } from '../src/lib/passwords';
 import { PiiCipher, loadMasterKey } from '../src/lib/pii';
 import { defaultKeyFile, loadConfig } from '../src/server/config';
 import { BENCH_ACCOUNTS, BENCH_PASSWORD } from '../src/seed/generate';
+import { httpLogin, type HttpSession } from './http-login';
 import { memberImportWorkbook } from './member-workbook';
 
 const { values } = parseArgs({
@@ -58,22 +59,14 @@ const cipher = new PiiCipher(loadMasterKey({ env: { ZHTJ_DATA_KEY: dataKey }, pr
 const base = `http://127.0.0.1:${PORT}`;
 const mib = (b: number) => b / 1024 / 1024;
 
-interface Session {
-  cookie: string;
-  csrf: string;
-  orgId: number | null;
-}
+type Session = HttpSession;
 
 /**
  * The one place this script logs in (admins and members alike). When admins need a second factor
  * (issue 7/7 TOTP), it is added here: after the password step, answer the TOTP challenge.
  */
-async function login(idNumber: string, password: string): Promise<Session> {
-  const r = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: idNumber, password }) });
-  if (!r.ok) throw new Error(`登录失败 ${idNumber.slice(0, 6)}…: ${r.status} ${await r.text()}`);
-  const body = (await r.json()) as { csrfToken: string; roles?: { orgId: number }[] };
-  const cookie = r.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-  return { cookie, csrf: body.csrfToken, orgId: body.roles?.[0]?.orgId ?? null };
+function login(idNumber: string, password: string): Promise<Session> {
+  return httpLogin(base, idNumber, password);
 }
 
 function headers(s: Session, json = false): Record<string, string> {

@@ -18,6 +18,8 @@ import { birthDate, fictionalName, intBetween, pick, rng } from './fictional';
 
 /** The password of the benchmark admins (only ever in generated databases). */
 export const BENCH_PASSWORD = 'Bench@2026zj';
+/** Their TOTP secret (base32), published like the password: generated databases are never real ones. */
+export const BENCH_TOTP_SECRET = 'ZHTJBENCHZHTJBENCHZHTJBENCHZHTJB';
 /** Benchmark admins: fixed fictional ID numbers (county code 339902 does not exist). */
 export const BENCH_ACCOUNTS = [
   { key: 'province', name: '压测省管', idNumber: makeIdNumber('339902', '19900101', '011') },
