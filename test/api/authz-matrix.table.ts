@@ -83,7 +83,7 @@ export const MATRIX: Record<string, Row> = {
   'POST /api/auth/logout': { access: 'session', req: post('/api/auth/logout'), status: -1 },
   'POST /api/auth/password': { access: 'session', req: post('/api/auth/password', { currentPassword: 'not-the-password', newPassword: 'Another-Long-Pass-9' }), status: 400 },
   'POST /api/auth/mfa/verify': { access: 'session', req: post('/api/auth/mfa/verify', { code: '000000' }), status: 409 },
-  'POST /api/auth/mfa/enrollment': { access: 'session', req: post('/api/auth/mfa/enrollment', {}), status: 409, memberStatus: 403 },
+  'POST /api/auth/mfa/enrollment': { access: 'session', req: post('/api/auth/mfa/enrollment', {}), status: 400, memberStatus: 403 },
   'POST /api/auth/mfa/enrollment/confirm': { access: 'session', req: post('/api/auth/mfa/enrollment/confirm', { code: '000000' }), status: 409 },
   'GET /api/auth/mfa': { access: 'session', req: get('/api/auth/mfa'), status: 200 },
   'POST /api/auth/mfa/recovery-codes': { access: 'session', req: post('/api/auth/mfa/recovery-codes', { password: 'not-the-password' }), status: 400 },

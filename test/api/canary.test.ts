@@ -12,7 +12,7 @@ import { buildApp } from '../../src/server/app';
 import type { AppContext } from '../../src/server/context';
 import type { ZApp } from '../../src/server/http/types';
 import { createTestApp, type TestApp } from '../helpers/app';
-import { anonymous, login, type Client } from '../helpers/client';
+import { anonymous, login, shareAuthenticators, type Client } from '../helpers/client';
 import { Factory, memberInput, TEST_PASSWORD, type Tree } from '../helpers/factories';
 import { commit, MEMBER_HEADERS, uploadAndValidate, workbook } from '../helpers/imports';
 import { testDbKind } from '../helpers/test-db';
@@ -67,7 +67,9 @@ beforeAll(async () => {
   tree = await f.tree();
   // An admin account whose password becomes the canary.
   const made = await f.admin(tree.collegeA, { name: '金丝雀管理员' });
+  shareAuthenticators(t.app, app);
   secret('admin ID number', made.idNumber);
+  secret('TOTP secret', made.totpSecret);
   for (const v of CANARY_IDS) secret('ID number', v);
   for (const v of CANARY_PHONES) secret('phone', v);
   secret('password', CANARY_PASSWORD);

@@ -75,6 +75,12 @@ export function rememberAuthenticator(app: ZApp, username: string, secret: strin
   authenticators.get(app)!.set(username, { secret, lastStep });
 }
 
+/** A second app on the same database (its own logger, say) shares the authenticators and their used steps. */
+export function shareAuthenticators(from: ZApp, to: ZApp): void {
+  if (!authenticators.has(from)) authenticators.set(from, new Map());
+  authenticators.set(to, authenticators.get(from)!);
+}
+
 async function serverNow(app: ZApp): Promise<Date> {
   const res = await app.inject({ method: 'GET', url: '/api/health' });
   return new Date(res.json().now as string);
