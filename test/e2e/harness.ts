@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { TOTP_STEP_SECONDS, TOTP_WINDOW, totpForStep, totpStep } from '../../src/lib/totp';
 
 /**
@@ -151,6 +151,16 @@ export function useApp(env: Record<string, string> = {}): typeof app {
       executablePath: CHROMIUM,
       args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
+  });
+
+  // A failed journey leaves what it saw: every open page as a screenshot and the server's warnings.
+  afterEach(async (ctx) => {
+    if (ctx.task.result?.state !== 'fail') return;
+    const pages = app.browser?.contexts().flatMap((c) => c.pages()) ?? [];
+    for (const [i, page] of pages.entries()) {
+      await page.screenshot({ path: join(shots, `FAILED-${ctx.task.name.slice(0, 40).replace(/[^\w\u4e00-\u9fa5-]+/g, '_')}-${i}.png`), fullPage: true }).catch(() => undefined);
+    }
+    console.error(`server log (last 4,000 characters):\n${serverLog.slice(-4000)}`);
   });
 
   afterAll(async () => {
