@@ -2,6 +2,11 @@ import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } f
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
+export interface CipherKeys {
+  encKey: Buffer;
+  idxKey: Buffer;
+}
+
 /**
  * Personal data at rest: ID numbers and phones are stored AES-256-GCM encrypted, found through a
  * keyed blind index (HMAC-SHA-256), and shown masked. The master key never enters the database.
@@ -14,6 +19,18 @@ export class PiiCipher {
     if (masterKey.length !== 32) throw new Error('the data key must be 32 bytes');
     this.encKey = Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), 'zhtj/pii/encrypt/v1', 32));
     this.idxKey = Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), 'zhtj/pii/index/v1', 32));
+  }
+
+  /** The derived keys, for the import worker thread's workerData only: never logged, never stored. */
+  workerKeys(): CipherKeys {
+    return { encKey: this.encKey, idxKey: this.idxKey };
+  }
+
+  /** The cipher inside a worker thread, from `workerKeys()` (a Buffer arrives there as a Uint8Array). */
+  static fromWorkerKeys(keys: { encKey: Uint8Array; idxKey: Uint8Array }): PiiCipher {
+    const cipher = Object.create(PiiCipher.prototype) as PiiCipher;
+    Object.assign(cipher, { encKey: Buffer.from(keys.encKey), idxKey: Buffer.from(keys.idxKey) });
+    return cipher;
   }
 
   /** version byte ‖ 12-byte IV ‖ 16-byte tag ‖ ciphertext */

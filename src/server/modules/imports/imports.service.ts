@@ -13,7 +13,8 @@ import type { AdminActor, AppContext } from '../../context';
 import { lockOrgInScope, orgInScopeOr404 } from '../orgs/orgs.service';
 import { personConflict } from '../people/persons';
 import { cadreImport } from './cadre-import';
-import { errorWorkbook, ImportFileError, problemsText, readRows, type ImportJob, type ImportKind, type RowProblem } from './engine';
+import { errorWorkbook, ImportFileError, problemsText, type ImportJob, type ImportKind, type RawRow, type RowProblem } from './engine';
+import { validateInWorker } from './import-thread';
 import { memberImport } from './member-import';
 import { destinationImport } from './destination-import';
 
@@ -137,11 +138,13 @@ export async function runImport(ctx: AppContext, id: number): Promise<void> {
   let staging: Promise<unknown> = Promise.resolve();
   try {
     const prep = await kind.prepare(ctx, job);
-    await readRows(
-      fileOf(ctx, job),
-      kind.columns,
-      async (batch) => {
-        const staged = await kind.validate(ctx, job, prep, batch);
+    const off = kind.offThread;
+    // Parsing (and, with `offThread`, the row checks and encryption) runs in a worker thread, so the
+    // server keeps answering while a 100,000-row file is validated; the database work stays here.
+    await validateInWorker(
+      { kind: job.kind, columns: kind.columns, file: fileOf(ctx, job), ...(off ? { prep: off.workerPrep(prep), keys: ctx.cipher.workerKeys() } : {}) },
+      async (batch, checked) => {
+        const staged = off && checked ? await off.finish(ctx, job, prep, batch) : await kind.validate(ctx, job, prep, batch as RawRow[]);
         const values = staged.map((r) => {
           const hasError = r.problems.some((p) => p.severity === 'error');
           total++;
