@@ -5,10 +5,13 @@
  * × 10,000 members, multi-branch mode), then times upload → streaming validation → one-transaction
  * commit through the same service functions the API uses, sampling the process's RSS; and, in the
  * same run, a raw `COPY` (psql \copy) of the same rows as CSV into a plain table, for comparison.
- * Target: ≥ 5,000 rows/s end to end and < 1 GiB peak RSS. ROWS=… changes the size.
+ * Target: ≥ 5,000 rows/s end to end and < 1 GiB peak RSS. ROWS=… changes the size. During upload +
+ * validation it also samples the main thread's event-loop delay and utilisation: what a request
+ * arriving meanwhile would wait (issue 7: validation runs in a worker thread).
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { openDatabase } from '../src/db/client';
@@ -79,11 +82,17 @@ async function main() {
     const rssBefore = process.memoryUsage.rss();
     peakRss = rssBefore;
 
+    const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+    loopDelay.enable();
+    const elu = performance.eventLoopUtilization();
     t = performance.now();
     const job = await uploadImport(ctx, actor, { kind: 'MEMBERS', orgId: 1, fileName: 'bench.xlsx' }, file);
     await waitForImport(job.id);
     const validated = await getImport(ctx, actor, job.id);
     const tValidate = (performance.now() - t) / 1000;
+    loopDelay.disable();
+    const busy = performance.eventLoopUtilization(elu).utilization;
+    const ms = (ns: number) => `${(ns / 1e6).toFixed(0)} ms`;
     if (validated.status !== 'VALIDATED' || validated.errorRows > 0) {
       const sample = await listImportRows(ctx, actor, job.id, { page: 1, pageSize: 3, errorsOnly: true });
       throw new Error(`validation: ${JSON.stringify(validated)} ${JSON.stringify(sample.items)}`);
@@ -107,6 +116,7 @@ async function main() {
     const lines = [
       `rows:                       ${ROWS.toLocaleString()}`,
       `import, upload + validate:  ${tValidate.toFixed(1)} s (${Math.round(ROWS / tValidate).toLocaleString()} rows/s)`,
+      `main thread while validating: event-loop delay p50 ${ms(loopDelay.percentile(50))}, p99 ${ms(loopDelay.percentile(99))}, max ${ms(loopDelay.max)}; loop busy ${(busy * 100).toFixed(0)} %`,
       `import, commit (1 tx):      ${tCommit.toFixed(1)} s (${Math.round(ROWS / tCommit).toLocaleString()} rows/s)`,
       `import, end to end:         ${total.toFixed(1)} s (${Math.round(ROWS / total).toLocaleString()} rows/s)`,
       `peak RSS during import:     ${mib(importPeak)} (before: ${mib(rssBefore)}, includes the generated workbook and CSV)`,

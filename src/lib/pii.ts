@@ -2,6 +2,11 @@ import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } f
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
+export interface CipherKeys {
+  encKey: Buffer;
+  idxKey: Buffer;
+}
+
 /**
  * Personal data at rest: ID numbers and phones are stored AES-256-GCM encrypted, found through a
  * keyed blind index (HMAC-SHA-256), and shown masked. The master key never enters the database.
@@ -9,6 +14,9 @@ import { dirname } from 'node:path';
 export class PiiCipher {
   private readonly encKey: Buffer;
   private readonly idxKey: Buffer;
+  /** CSPRNG bytes for nonces, drawn in bulk (one randomFillSync per 4,096 nonces instead of per value; each byte used once). */
+  private nonces = Buffer.alloc(0);
+  private nonceAt = 0;
 
   constructor(masterKey: Buffer) {
     if (masterKey.length !== 32) throw new Error('the data key must be 32 bytes');
@@ -16,9 +24,25 @@ export class PiiCipher {
     this.idxKey = Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), 'zhtj/pii/index/v1', 32));
   }
 
+  /** The derived keys, for the import worker thread's workerData only: never logged, never stored. */
+  workerKeys(): CipherKeys {
+    return { encKey: this.encKey, idxKey: this.idxKey };
+  }
+
+  /** The cipher inside a worker thread, from `workerKeys()` (a Buffer arrives there as a Uint8Array). */
+  static fromWorkerKeys(keys: { encKey: Uint8Array; idxKey: Uint8Array }): PiiCipher {
+    const cipher = Object.create(PiiCipher.prototype) as PiiCipher;
+    Object.assign(cipher, { encKey: Buffer.from(keys.encKey), idxKey: Buffer.from(keys.idxKey), nonces: Buffer.alloc(0), nonceAt: 0 });
+    return cipher;
+  }
+
   /** version byte ‖ 12-byte IV ‖ 16-byte tag ‖ ciphertext */
   encrypt(plain: string): Buffer {
-    const iv = randomBytes(12);
+    if (this.nonceAt + 12 > this.nonces.length) {
+      this.nonces = randomBytes(12 * 4096);
+      this.nonceAt = 0;
+    }
+    const iv = this.nonces.subarray(this.nonceAt, (this.nonceAt += 12));
     const cipher = createCipheriv('aes-256-gcm', this.encKey, iv);
     const ct = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
     return Buffer.concat([Buffer.from([1]), iv, cipher.getAuthTag(), ct]);

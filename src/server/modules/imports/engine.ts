@@ -60,6 +60,16 @@ export interface ImportKind<T = unknown, P = unknown> {
   prepare(ctx: AppContext, job: ImportJob): Promise<P>;
   /** Validates a batch of rows in file order; every problem of every row, none thrown. */
   validate(ctx: AppContext, job: ImportJob, prep: P, rows: RawRow[]): Promise<StagedRow<T>[]>;
+  /**
+   * The CPU-bound part of `validate` moved to the import worker thread (the file is always parsed
+   * there): the worker validator registered under `kind` in worker-kinds.ts checks and encrypts the
+   * rows with `workerPrep(prep)` (structured-cloneable), and `finish` does the database checks on the
+   * main thread. Kinds without it are validated here from the rows the worker parsed.
+   */
+  offThread?: {
+    workerPrep(prep: P): unknown;
+    finish(ctx: AppContext, job: ImportJob, prep: P, rows: unknown[]): Promise<StagedRow<T>[]>;
+  };
   /** Writes the valid rows inside the caller's one transaction. */
   commit(tx: Tx, ctx: AppContext, job: ImportJob, rows: { rowNo: number; data: T }[]): Promise<void>;
 }

@@ -7,13 +7,13 @@ import { importJobs, importRows } from '../../../db/schema';
 import { DomainError } from '../../../domain/errors';
 import { isWithin } from '../../../domain/scope';
 import { guardXlsx, XlsxGuardError } from '../../../lib/xlsx-guard';
-import { arr } from './engine';
 import { adminAuditActor, refuseOutOfScope, writeAudit } from '../../audit';
 import type { AdminActor, AppContext } from '../../context';
 import { lockOrgInScope, orgInScopeOr404 } from '../orgs/orgs.service';
 import { personConflict } from '../people/persons';
 import { cadreImport } from './cadre-import';
-import { errorWorkbook, ImportFileError, problemsText, readRows, type ImportJob, type ImportKind, type RowProblem } from './engine';
+import { errorWorkbook, ImportFileError, problemsText, type ImportJob, type ImportKind, type RawRow, type RowProblem } from './engine';
+import { validateInWorker } from './import-thread';
 import { memberImport } from './member-import';
 import { destinationImport } from './destination-import';
 
@@ -137,25 +137,28 @@ export async function runImport(ctx: AppContext, id: number): Promise<void> {
   let staging: Promise<unknown> = Promise.resolve();
   try {
     const prep = await kind.prepare(ctx, job);
-    await readRows(
-      fileOf(ctx, job),
-      kind.columns,
-      async (batch) => {
-        const staged = await kind.validate(ctx, job, prep, batch);
+    const off = kind.offThread;
+    // Parsing (and, with `offThread`, the row checks and encryption) runs in a worker thread, so the
+    // server keeps answering while a 100,000-row file is validated; the database work stays here.
+    await validateInWorker(
+      { kind: job.kind, columns: kind.columns, file: fileOf(ctx, job), ...(off ? { prep: off.workerPrep(prep), keys: ctx.cipher.workerKeys() } : {}) },
+      async (batch, checked) => {
+        const staged = off && checked ? await off.finish(ctx, job, prep, batch) : await kind.validate(ctx, job, prep, batch as RawRow[]);
         const values = staged.map((r) => {
           const hasError = r.problems.some((p) => p.severity === 'error');
           total++;
           if (hasError) errors++;
           else if (r.problems.length > 0) warnings++;
-          return { rowNo: r.rowNo, label: r.label, data: hasError ? null : JSON.stringify(r.data), problems: JSON.stringify(r.problems), hasError };
+          // `d` left out (SQL NULL) for a row with errors.
+          return { n: r.rowNo, l: r.label, d: hasError ? undefined : r.data, p: r.problems, e: hasError };
         });
-        // One statement with array parameters per batch (staging 100,000 rows row by row would dominate).
+        // The batch as ONE jsonb parameter: one native JSON.stringify, where five array parameters
+        // cost `pg` an escaping pass over every JSON text on the main thread (CPU profile, issue 7).
         await staging;
         // `.then` once: a drizzle query runs each time it is awaited, so keep the real promise.
         staging = ctx.db.execute(sql`INSERT INTO import_rows (job_id, row_no, label, data, problems, has_error)
-          SELECT ${id}, n, l, d::jsonb, p::jsonb, e
-          FROM unnest(${arr(values.map((v) => v.rowNo), 'int')}, ${arr(values.map((v) => v.label), 'text')}, ${arr(values.map((v) => v.data), 'text')},
-                      ${arr(values.map((v) => v.problems), 'text')}, ${arr(values.map((v) => v.hasError), 'bool')}) AS t(n, l, d, p, e)`).then((r) => r);
+          SELECT ${id}, (r->>'n')::int, r->>'l', r->'d', r->'p', (r->>'e')::bool
+          FROM jsonb_array_elements(${JSON.stringify(values)}::jsonb) AS r`).then((r) => r);
         // Handled here so a failure is not reported as unhandled; it is rethrown by the next await.
         staging.catch(() => undefined);
       },

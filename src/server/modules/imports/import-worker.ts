@@ -1,0 +1,48 @@
+import { parentPort, threadId, workerData } from 'node:worker_threads';
+import { PiiCipher } from '../../../lib/pii';
+import { ImportFileError, readRows } from './engine';
+import type { FromWorker, ToWorker, WorkerInput } from './import-thread';
+import { WORKER_VALIDATORS } from './worker-kinds';
+
+/**
+ * The import worker thread (dist/import-worker.js in the build): parses the workbook and, for kinds
+ * with a worker validator, checks and encrypts every row, sending batches to the main thread, which
+ * stages them (import-thread.ts). At most WINDOW batches are unacknowledged, so memory stays bounded
+ * however fast the parser is.
+ */
+const WINDOW = 2;
+const input = workerData as WorkerInput;
+const port = parentPort!;
+const post = (msg: FromWorker) => port.postMessage(msg);
+
+let inFlight = 0;
+let wake: (() => void) | null = null;
+port.on('message', (msg: ToWorker) => {
+  if (msg.type !== 'ack') return;
+  inFlight--;
+  wake?.();
+  wake = null;
+});
+
+async function main(): Promise<void> {
+  const makeValidator = WORKER_VALIDATORS[input.kind];
+  const validate = makeValidator && input.keys ? makeValidator(input.prep, PiiCipher.fromWorkerKeys(input.keys)) : null;
+  const total = await readRows(
+    Buffer.from(input.file.buffer, input.file.byteOffset, input.file.byteLength),
+    input.columns,
+    async (rows) => {
+      while (inFlight >= WINDOW) await new Promise<void>((resolve) => (wake = resolve));
+      inFlight++;
+      post({ type: 'batch', checked: validate !== null, rows: validate ? rows.map(validate) : rows });
+    },
+    async (fraction) => post({ type: 'progress', fraction }),
+    input.batchSize,
+  );
+  post({ type: 'done', total, threadId });
+}
+
+main().catch((err: unknown) => {
+  // The message only (never workerData): the main thread maps a file error to the job's message.
+  if (err instanceof ImportFileError) post({ type: 'fail', fileError: true, message: err.message });
+  else post({ type: 'fail', fileError: false, message: err instanceof Error ? `${err.name}: ${err.message}\n${err.stack ?? ''}` : String(err) });
+});
