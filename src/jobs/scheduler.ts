@@ -43,12 +43,15 @@ export const JOBS: Job[] = [
   },
 ];
 
-export function startScheduler(ctx: AppContext, log: FastifyBaseLogger, jobs: Job[] = JOBS): { stop(): void } {
+export function startScheduler(ctx: AppContext, log: FastifyBaseLogger, jobs: Job[] = JOBS): { stop(): Promise<void> } {
   const timers: NodeJS.Timeout[] = [];
+  // Runs in flight, so that stopping waits for them before the caller closes the database pool.
+  const inFlight = new Set<Promise<void>>();
+  let stopped = false;
   for (const job of jobs) {
     let running = false;
     const tick = async () => {
-      if (running) return;
+      if (running || stopped) return;
       running = true;
       try {
         await withJobLock(ctx, job.lockKey, () => job.run(ctx));
@@ -58,10 +61,21 @@ export function startScheduler(ctx: AppContext, log: FastifyBaseLogger, jobs: Jo
         running = false;
       }
     };
-    const timer = setInterval(() => void tick(), job.intervalMs);
+    const start = () => {
+      const run = tick();
+      inFlight.add(run);
+      void run.finally(() => inFlight.delete(run));
+    };
+    const timer = setInterval(start, job.intervalMs);
     timer.unref();
     timers.push(timer);
-    void tick();
+    start();
   }
-  return { stop: () => timers.forEach(clearInterval) };
+  return {
+    stop: async () => {
+      stopped = true;
+      timers.forEach(clearInterval);
+      await Promise.all(inFlight);
+    },
+  };
 }

@@ -47,7 +47,7 @@ async function main(): Promise<void> {
     if (closing) return;
     closing = true;
     console.log(`收到 ${signal}，正在关闭…`);
-    scheduler.stop();
+    await scheduler.stop();
     await app.close();
     await database.close();
     process.exit(0);
