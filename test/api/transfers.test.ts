@@ -145,7 +145,7 @@ describe('TR-2/3 every starter × target kind', () => {
       [grad.id, 'TRANSFER', 'ENTRY'],
       [tree.transition.id, null, 'TRANSFER'],
     ]);
-    const audit = await t.ctx.db.select().from(auditLog).where(and(eq(auditLog.objectType, 'transfer'), eq(auditLog.objectId, String(id))));
+    const audit = await t.ctx.db.select().from(auditLog).where(and(eq(auditLog.objectType, 'transfer'), eq(auditLog.objectId, String(id)))).orderBy(asc(auditLog.id));
     expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(['TRANSFER_START', 'TRANSFER_APPROVE', 'TRANSFER_COMPLETE']));
     d = await A.collegeA!.get(`/api/transfers/${id}`);
     expect(d.body.finalBranchName).toBe('学社衔接临时团支部');
@@ -405,7 +405,9 @@ describe('TR-5 deadlines with a moved clock', () => {
       const decisions = await t.ctx.db
         .select()
         .from(auditLog)
-        .where(and(eq(auditLog.objectType, 'transfer'), eq(auditLog.objectId, String(id))));
+        .where(and(eq(auditLog.objectType, 'transfer'), eq(auditLog.objectId, String(id))))
+        // In the order written: the sealing job's update moves rows in the heap.
+        .orderBy(asc(auditLog.id));
       expect(decisions.filter((a) => a.action === 'TRANSFER_APPROVE' || a.action === 'TRANSFER_AUTO_APPROVE')).toHaveLength(1);
       // One completion, logged under the old branch and the new one.
       expect(decisions.filter((a) => a.action === 'TRANSFER_COMPLETE').map((a) => a.orgPath)).toEqual([grad.path, tree.transition.path]);
