@@ -136,16 +136,20 @@ function childKey(org: OrgRow, column: unknown) {
 
 /**
  * ST-5 for one graduation year: branches whose graduation time falls in the year (the year's
- * 毕业生团支部) and their active members, read from branch_stats (a view of base + deltas: the lateral
- * read sums only that branch's rows); the 教统 columns come from the REP-3 entries. Scans the year's school branches of the subtree (far fewer than members).
+ * 毕业生团支部) and their active members, read from branch_stats; the 教统 columns come from the REP-3
+ * entries. Scans the year's school branches of the subtree (far fewer than members). branch_stats is a
+ * grouped view (base + deltas): it is restricted with `= ANY(…)` like `withRollups`, because a join or
+ * LATERAL condition is not pushed into the grouping and aggregates every branch of the province.
  */
 async function graduationFacts(ex: Executor, org: OrgRow, year: number) {
   const list = await queryRows<{ child: number | null; branches: number; members: number }>(
     ex,
-    sql`SELECT ${childKey(org, sql`o.path`)} AS child, count(*)::int AS branches, coalesce(sum(b.active), 0)::int AS members
-          FROM orgs o LEFT JOIN LATERAL (SELECT x.active FROM branch_stats x WHERE x.branch_id = o.id) b ON true
-         WHERE ${inSubtree(sql`o.path`, org.path)} AND o.kind = 'BRANCH' AND o.deleted_at IS NULL
-           AND o.graduation_at >= ${`${year}-01`} AND o.graduation_at <= ${`${year}-12`}
+    sql`WITH g AS MATERIALIZED (
+          SELECT o.id, o.path FROM orgs o
+           WHERE ${inSubtree(sql`o.path`, org.path)} AND o.kind = 'BRANCH' AND o.deleted_at IS NULL
+             AND o.graduation_at >= ${`${year}-01`} AND o.graduation_at <= ${`${year}-12`})
+        SELECT ${childKey(org, sql`g.path`)} AS child, count(*)::int AS branches, coalesce(sum(b.active), 0)::int AS members
+          FROM g LEFT JOIN branch_stats b ON b.branch_id = g.id AND b.branch_id = ANY(ARRAY(SELECT id FROM g))
          GROUP BY 1`,
   );
   const byChild = new Map<number, { branches: number; members: number }>();
