@@ -155,6 +155,11 @@ export function unitPart(name: string): string {
   return unit;
 }
 
+/** ORG-3: the 全称 of a township's 学社衔接临时团支部, derived from the township's 全称. */
+export function transitionBranchFullName(townshipFullName: string): string {
+  return `${LEAGUE_PREFIX}${unitPart(townshipFullName)}学社衔接临时支部委员会`;
+}
+
 /** ORG-9: a 全称 proposal from the parent's 全称 and the new org's 简称. */
 export function suggestFullName(kind: OrgKind, name: string, parentFullName: string | null): string {
   const parentUnit = parentFullName ? unitPart(parentFullName) : '';

@@ -430,6 +430,30 @@ describe('ORG-3 township orgs', () => {
     expect(await auditOf('ORG_CREATE', children[0]!.id)).toHaveLength(1);
   });
 
+  it('ORG-3 renaming a township renames its 学社衔接临时团支部 with it, unless that branch was given a 全称 of its own', async () => {
+    const made = await county.post(
+      '/api/orgs',
+      body(tree.county, { name: '文新街道团委', fullName: `${P}杭州市西湖区文新街道委员会`, kind: 'COMMITTEE', industryCategory: 'URBAN_COMMUNITY', regionCode: '330106009' }),
+    );
+    expect(made.status).toBe(201);
+    const transition = async () => (await t.ctx.db.select().from(orgs).where(eq(orgs.parentId, made.body.id)))[0]!;
+    const branch = await transition();
+
+    const renamed = await county.patch(`/api/orgs/${made.body.id}`, { fullName: `${P}杭州市西湖区文新新街道委员会` });
+    expect(renamed.status).toBe(200);
+    expect((await transition()).fullName).toBe(`${P}杭州市西湖区文新新街道学社衔接临时支部委员会`);
+    const audits = await auditOf('ORG_UPDATE', branch.id);
+    expect(audits).toHaveLength(1);
+    expect(audits[0]!.changes).toEqual({
+      fullName: { before: `${P}杭州市西湖区文新街道学社衔接临时支部委员会`, after: `${P}杭州市西湖区文新新街道学社衔接临时支部委员会` },
+    });
+
+    const own = `${P}文新新街道青年学社衔接临时支部委员会`;
+    expect((await county.patch(`/api/orgs/${branch.id}`, { fullName: own })).status).toBe(200);
+    expect((await county.patch(`/api/orgs/${made.body.id}`, { fullName: `${P}杭州市西湖区文新街道委员会` })).status).toBe(200);
+    expect((await transition()).fullName).toBe(own);
+  });
+
   it('ORG-3 a 团工委 with a township region under a county org is a township org too', async () => {
     const res = await county.post(
       '/api/orgs',

@@ -30,6 +30,7 @@ import {
   provinceCodeOf,
   regionLevel,
   suggestFullName,
+  transitionBranchFullName,
   unitPart,
   type OrgFacts,
 } from '../../src/domain/orgs';
@@ -327,6 +328,12 @@ describe('unitPart / suggestFullName', () => {
     ['清华大学', '清华大学'],
   ])('ORG-9 the unit part of %s is %s', (name, unit) => {
     expect(unitPart(name)).toBe(unit);
+  });
+
+  it('ORG-3 the 学社衔接临时团支部 is named after its township, whether that is a 团委 or a 团工委', () => {
+    expect(transitionBranchFullName('中国共产主义青年团北京市海淀区中关村街道委员会')).toBe('中国共产主义青年团北京市海淀区中关村街道学社衔接临时支部委员会');
+    expect(transitionBranchFullName('中国共产主义青年团北京市海淀区中关村街道工作委员会')).toBe('中国共产主义青年团北京市海淀区中关村街道学社衔接临时支部委员会');
+    expect(checkFullName('BRANCH', transitionBranchFullName('中国共产主义青年团北京市海淀区中关村街道委员会')).ok).toBe(true);
   });
 
   it('ORG-9 suggests parent unit + own unit + the kind suffix', () => {

@@ -4,7 +4,6 @@ import type { Page } from '../../../contracts/common';
 import { orgs } from '../../../db/schema';
 import { DomainError, assertRule } from '../../../domain/errors';
 import {
-  LEAGUE_PREFIX,
   checkDeletable,
   checkFullName,
   checkMove,
@@ -13,7 +12,7 @@ import {
   isSchoolDomain,
   needsTransitionBranch,
   orgPermissions,
-  unitPart,
+  transitionBranchFullName,
 } from '../../../domain/orgs';
 import { SPECIAL_KIND_LABELS } from '../../../domain/enums';
 import { graduationPermissions } from '../../../domain/graduation';
@@ -230,10 +229,41 @@ async function ensureTransitionBranch(tx: Tx, ctx: AppContext, actor: AdminActor
     industryCategory: org.industryCategory,
     schoolCode: null,
     name: SPECIAL_KIND_LABELS.TRANSITION,
-    fullName: `${LEAGUE_PREFIX}${unitPart(org.fullName)}学社衔接临时支部委员会`,
+    fullName: transitionBranchFullName(org.fullName),
     regionCode: org.regionCode,
     isTownship: false,
   });
+}
+
+/**
+ * ORG-3: the 学社衔接临时团支部 follows its township's 全称 when the township is renamed, unless an
+ * admin has given it a 全称 of its own (then it no longer matches the old derived one).
+ */
+async function renameTransitionBranch(tx: Tx, ctx: AppContext, actor: AdminActor, oldFullName: string, township: OrgRow): Promise<void> {
+  const fullName = transitionBranchFullName(township.fullName);
+  const renamed = await tx
+    .update(orgs)
+    .set({ fullName, updatedAt: ctx.clock.now() })
+    .where(
+      and(
+        eq(orgs.parentId, township.id),
+        eq(orgs.specialKind, 'TRANSITION'),
+        isNull(orgs.deletedAt),
+        eq(orgs.fullName, transitionBranchFullName(oldFullName)),
+      ),
+    )
+    .returning({ id: orgs.id, name: orgs.name, path: orgs.path });
+  for (const r of renamed) {
+    await writeAudit(tx, ctx, auditActor(actor), {
+      action: 'ORG_UPDATE',
+      result: 'OK',
+      objectType: 'org',
+      objectId: r.id,
+      objectLabel: r.name,
+      orgPath: r.path,
+      changes: { fullName: { before: transitionBranchFullName(oldFullName), after: fullName } },
+    });
+  }
 }
 
 export async function updateOrg(ctx: AppContext, actor: AdminActor, id: number, patch: UpdateOrgRequest): Promise<Org> {
@@ -261,6 +291,7 @@ export async function updateOrg(ctx: AppContext, actor: AdminActor, id: number, 
       throw err;
     }
     await writeAudit(tx, ctx, auditActor(actor), { action: 'ORG_UPDATE', result: 'OK', objectType: 'org', objectId: id, objectLabel: row.name, orgPath: row.path, changes });
+    if (row.fullName !== org.fullName) await renameTransitionBranch(tx, ctx, actor, org.fullName, row);
     await ensureTransitionBranch(tx, ctx, actor, row);
     return row;
   });
