@@ -2,16 +2,20 @@ import { Button, Result, Spin } from 'antd';
 import { Navigate, Outlet, Route, Routes, useLocation } from 'react-router-dom';
 import { AppHeader } from './components/AppHeader';
 import { IdleWatcher } from './components/IdleWatcher';
-import { ManagePage } from './manage/ManagePage';
+import { Suspense, lazy } from 'react';
 import { ChangePasswordPage } from './pages/ChangePasswordPage';
 import { ChooseRolePage } from './pages/ChooseRolePage';
-import { BootstrapPage } from './pages/BootstrapPage';
 import { LoginPage } from './pages/LoginPage';
 import { MfaPage } from './pages/MfaPage';
-import { SecurityPage } from './pages/SecurityPage';
-import { MePage } from './pages/MePage';
-import { LetterPage } from './transfers/LetterPage';
 import { useSessionApi } from './session/context';
+
+// The pages behind the login load on first use, so the login page on a phone does not wait for the
+// management center (tables, forms, import, charts).
+const ManagePage = lazy(() => import('./manage/ManagePage').then((m) => ({ default: m.ManagePage })));
+const LetterPage = lazy(() => import('./transfers/LetterPage').then((m) => ({ default: m.LetterPage })));
+const MePage = lazy(() => import('./pages/MePage').then((m) => ({ default: m.MePage })));
+const SecurityPage = lazy(() => import('./pages/SecurityPage').then((m) => ({ default: m.SecurityPage })));
+const BootstrapPage = lazy(() => import('./pages/BootstrapPage').then((m) => ({ default: m.BootstrapPage })));
 
 function FullPageSpin() {
   return (
@@ -49,7 +53,9 @@ function RequireSession() {
       <AppHeader />
       <IdleWatcher minutes={state.session.idleTimeoutMinutes} />
       <div className="app-content">
-        <Outlet />
+        <Suspense fallback={<FullPageSpin />}>
+          <Outlet />
+        </Suspense>
       </div>
     </>
   );
@@ -64,7 +70,14 @@ export function AppRoutes() {
     <Routes>
       <Route path="/login" element={<LoginPage />} />
       <Route path="/mfa" element={<MfaPage />} />
-      <Route path="/bootstrap" element={<BootstrapPage />} />
+      <Route
+        path="/bootstrap"
+        element={
+          <Suspense fallback={<FullPageSpin />}>
+            <BootstrapPage />
+          </Suspense>
+        }
+      />
       <Route element={<RequireSession />}>
         <Route path="/" element={<ChooseRolePage />} />
         <Route path="/password" element={<ChangePasswordPage />} />

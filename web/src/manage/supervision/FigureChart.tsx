@@ -1,6 +1,12 @@
-import * as echarts from 'echarts';
+import { BarChart, LineChart } from 'echarts/charts';
+import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
+import * as echarts from 'echarts/core';
+import { CanvasRenderer } from 'echarts/renderers';
 import { useEffect, useRef } from 'react';
 import { useIsMobile } from '../../lib/useIsMobile';
+
+// Only what the chart uses: the full echarts build is a megabyte a phone would load for nothing.
+echarts.use([BarChart, LineChart, GridComponent, LegendComponent, TooltipComponent, CanvasRenderer]);
 
 export interface ChartSeries {
   name: string;
@@ -13,7 +19,7 @@ export interface ChartSeries {
  * A bar chart of one figure per next-level org (ECharts). Counts are bars on the left axis, rates a
  * line on the right axis; clicking a bar drills down like clicking the table row.
  */
-export function FigureChart({ categories, series, onPick, height = 280 }: { categories: string[]; series: ChartSeries[]; onPick?: (index: number) => void; height?: number }) {
+export default function FigureChart({ categories, series, onPick, height = 280 }: { categories: string[]; series: ChartSeries[]; onPick?: (index: number) => void; height?: number }) {
   const el = useRef<HTMLDivElement>(null);
   const chart = useRef<echarts.ECharts | null>(null);
   const mobile = useIsMobile();

@@ -2,7 +2,7 @@ import { DownloadOutlined, EditOutlined } from '@ant-design/icons';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Breadcrumb, Button, Card, Form, Input, InputNumber, Segmented, Select, Space, Table, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
-import { useMemo, useState } from 'react';
+import { Suspense, lazy, useMemo, useState } from 'react';
 import { EDU_COUNT_LABELS, type EduCountField } from '../../../../src/domain/supervision';
 import {
   DEV_COLUMNS,
@@ -20,7 +20,9 @@ import type { Org, Page } from '../../api/types';
 import { ResponsiveModal } from '../../components/ResponsiveModal';
 import { useIsMobile } from '../../lib/useIsMobile';
 import { useManage } from '../context';
-import { FigureChart } from './FigureChart';
+
+// ECharts is the largest library of the app: loaded with the first chart, not with the login page.
+const FigureChart = lazy(() => import('./FigureChart'));
 
 interface Drill {
   orgId: number;
@@ -92,7 +94,11 @@ function FigureView<R extends Drill>({
         style={{ marginBottom: 8 }}
         items={data.breadcrumb.map((b, i) => (i === data.breadcrumb.length - 1 ? { key: b.id, title: b.name } : { key: b.id, title: <a onClick={() => selectOrg(b.id)}>{b.name}</a> }))}
       />
-      {data.rows.length > 0 && <FigureChart categories={categories} series={series} onPick={(i) => drill(data.rows[i]!)} />}
+      {data.rows.length > 0 && (
+        <Suspense fallback={<div style={{ height: 280 }} />}>
+          <FigureChart categories={categories} series={series} onPick={(i) => drill(data.rows[i]!)} />
+        </Suspense>
+      )}
       <Table<R>
         size="small"
         rowKey="orgId"
