@@ -107,12 +107,22 @@ export async function buildApp(ctx: AppContext, opts: BuildOptions = {}): Promis
 
   const serveWeb = opts.serveWeb && existsSync(join(webDistDir, 'index.html'));
   if (serveWeb) {
-    await app.register(fastifyStatic, { root: webDistDir, wildcard: false, index: ['index.html'] });
+    await app.register(fastifyStatic, {
+      root: webDistDir,
+      wildcard: false,
+      index: ['index.html'],
+      // scripts/build.mjs writes .br/.gz copies; file names under /assets/ carry a content hash.
+      preCompressed: true,
+      setHeaders: (reply, path) => {
+        // Hashed names never change content; index.html names the current ones, so it is always revalidated.
+        reply.header('cache-control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
+      },
+    });
   }
   app.setNotFoundHandler((req, reply) => {
     // The single-page app owns every non-API GET path (client-side routes).
     if (serveWeb && req.method === 'GET' && !req.url.startsWith('/api')) {
-      return reply.header('cache-control', 'no-cache').sendFile('index.html');
+      return reply.sendFile('index.html');
     }
     return sendError(reply, 'ROUTE_NOT_FOUND', `接口不存在：${req.method} ${req.url.split('?')[0]}`);
   });

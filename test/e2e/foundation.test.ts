@@ -125,4 +125,19 @@ describe('foundation journey', () => {
     expect(pageErrors).toEqual([]);
     await context.close();
   });
+
+  it('the web app is served pre-compressed, with hashed assets cached for good and the page itself revalidated', async () => {
+    const page = await fetch(`${app.baseUrl}/manage/1`, { headers: { 'accept-encoding': 'gzip' } });
+    expect(page.status).toBe(200);
+    expect(page.headers.get('cache-control')).toBe('no-cache');
+    const html = await page.text(); // fetch decodes the gzip body
+    const entry = /src="\/(assets\/index-[^"]+\.js)"/.exec(html)?.[1];
+    expect(entry).toBeDefined();
+    const plain = await fetch(`${app.baseUrl}/${entry}`, { headers: { 'accept-encoding': 'identity' } });
+    const brotli = await fetch(`${app.baseUrl}/${entry}`, { headers: { 'accept-encoding': 'br' } });
+    expect(brotli.headers.get('content-encoding')).toBe('br');
+    expect(brotli.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect(await brotli.text()).toBe(await plain.text());
+    expect(Number(brotli.headers.get('content-length'))).toBeLessThan(Number(plain.headers.get('content-length')) / 2);
+  });
 });
