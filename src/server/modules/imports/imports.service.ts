@@ -248,6 +248,9 @@ export async function importErrorWorkbook(ctx: AppContext, actor: AdminActor, id
   return { stream, fileName: committed ? `${stem}-未导入的行.xlsx` : `${stem}-错误说明.xlsx` };
 }
 
+/** Row numbers per commitStaged statement: a handful of statements for 100,000 rows. */
+const STAGED_CHUNK = 25_000;
+
 export interface CommitHooks {
   /** Test-only fault injection: called inside the transaction after each chunk of rows. */
   afterChunk?: (tx: Tx, written: number, total: number) => Promise<void>;
@@ -274,6 +277,34 @@ export async function commitImport(ctx: AppContext, actor: AdminActor, id: numbe
   return present(claimed);
 }
 
+/** Writes the job's valid staged rows through its kind; `afterChunk` gets the running count. */
+async function writeRows(tx: Tx, ctx: AppContext, job: ImportJob, kind: ImportKind<unknown, unknown>, afterChunk: (written: number) => Promise<void> | undefined): Promise<number> {
+  let written = 0;
+  if (kind.commitStaged) {
+    // Ranges of row numbers (the staged rows' key), so a failure between chunks can be injected.
+    const [last] = await rows<{ n: number | null }>(tx, sql`SELECT max(row_no) AS n FROM import_rows WHERE job_id = ${job.id}`);
+    for (let after = 0; after < (last?.n ?? 0); after += STAGED_CHUNK) {
+      written += await kind.commitStaged(tx, ctx, job, { after, upTo: after + STAGED_CHUNK });
+      await afterChunk(written);
+    }
+    return written;
+  }
+  let after = 0;
+  for (;;) {
+    const chunk = await tx
+      .select({ rowNo: importRows.rowNo, data: importRows.data })
+      .from(importRows)
+      .where(and(eq(importRows.jobId, job.id), eq(importRows.hasError, false), gt(importRows.rowNo, after)))
+      .orderBy(asc(importRows.rowNo))
+      .limit(5000);
+    if (chunk.length === 0) return written;
+    await kind.commit!(tx, ctx, job, chunk as { rowNo: number; data: unknown }[]);
+    written += chunk.length;
+    after = chunk[chunk.length - 1]!.rowNo;
+    await afterChunk(written);
+  }
+}
+
 async function writeImport(ctx: AppContext, actor: AdminActor, job: ImportJob, hooks: CommitHooks): Promise<void> {
   const kind = IMPORT_KINDS[job.kind]!;
   const valid = job.totalRows - job.errorRows;
@@ -284,21 +315,7 @@ async function writeImport(ctx: AppContext, actor: AdminActor, job: ImportJob, h
       const [mine] = await rows<{ status: string }>(tx, sql`SELECT status FROM import_jobs WHERE id = ${job.id} FOR UPDATE`);
       if (mine?.status !== 'COMMITTING') throw new DomainError('IMPORT_NOT_READY');
       const org = await lockOrgInScope(tx, actor, job.targetOrgId, 'share');
-      let after = 0;
-      let written = 0;
-      for (;;) {
-        const chunk = await tx
-          .select({ rowNo: importRows.rowNo, data: importRows.data })
-          .from(importRows)
-          .where(and(eq(importRows.jobId, job.id), eq(importRows.hasError, false), gt(importRows.rowNo, after)))
-          .orderBy(asc(importRows.rowNo))
-          .limit(5000);
-        if (chunk.length === 0) break;
-        await kind.commit(tx, ctx, job, chunk as { rowNo: number; data: unknown }[]);
-        written += chunk.length;
-        after = chunk[chunk.length - 1]!.rowNo;
-        await hooks.afterChunk?.(tx, written, valid);
-      }
+      const written = await writeRows(tx, ctx, job, kind, (n) => hooks.afterChunk?.(tx, n, valid));
       // The staged personal data goes with the commit; rows left out stay (until expiry) for their workbook.
       await tx.delete(importRows).where(and(eq(importRows.jobId, job.id), eq(importRows.hasError, false)));
       await tx
