@@ -124,6 +124,8 @@ function fileOf(ctx: AppContext, job: ImportJob): Buffer {
   return Buffer.from(ctx.cipher.decrypt(job.file!), 'base64');
 }
 
+const PROGRESS_EVERY_MS = 500;
+
 /** The background reader: streaming, every row validated and staged, progress reported as it goes. */
 export async function runImport(ctx: AppContext, id: number): Promise<void> {
   const [job] = await ctx.db.select().from(importJobs).where(eq(importJobs.id, id));
@@ -135,6 +137,7 @@ export async function runImport(ctx: AppContext, id: number): Promise<void> {
   // One staging insert in flight while the next batch is parsed and validated (CPU-bound) — the
   // in-file duplicate checks live in `prep`, not in the staged rows, so nothing reads them early.
   let staging: Promise<unknown> = Promise.resolve();
+  let progressAt = 0;
   try {
     const prep = await kind.prepare(ctx, job);
     const off = kind.offThread;
@@ -163,6 +166,10 @@ export async function runImport(ctx: AppContext, id: number): Promise<void> {
         staging.catch(() => undefined);
       },
       async (fraction) => {
+        // At most a few progress writes a second: each one is a round trip that holds up the next batch.
+        const at = Date.now();
+        if (at - progressAt < PROGRESS_EVERY_MS) return;
+        progressAt = at;
         await ctx.db
           .update(importJobs)
           .set({ progress: Math.min(99, Math.floor(fraction * 100)), totalRows: total, errorRows: errors, warningRows: warnings, updatedAt: ctx.clock.now() })

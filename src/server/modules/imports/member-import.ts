@@ -1,6 +1,6 @@
-import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import { rows as rowsOf, type Tx } from '../../../db/client';
-import { members, orgs, persons } from '../../../db/schema';
+import { orgs } from '../../../db/schema';
 import { chinaDate } from '../../../domain/dates';
 import { DomainError } from '../../../domain/errors';
 import { isWithin } from '../../../domain/scope';
@@ -88,42 +88,50 @@ async function checkSystemDuplicates(
 ): Promise<void> {
   const err = (row: StagedRow<MemberStaged>, key: string, message: string) => row.problems.push({ column: HEADER[key]!, message, severity: 'error' });
   const idIdxs = rows.flatMap((r) => (r.idIdx ? [r.idIdx] : []));
-  if (idIdxs.length > 0) {
-    const found = await ctx.db
-      .select({ personId: persons.id, idx: persons.idNumberIdx, name: persons.name, memberPath: members.orgPath, branchName: orgs.name })
-      .from(persons)
-      .leftJoin(members, eq(members.personId, persons.id))
-      .leftJoin(orgs, eq(orgs.id, members.branchId))
-      .where(inArray(persons.idNumberIdx, idIdxs.map((i) => Buffer.from(i, 'base64'))));
-    const byIdx = new Map(found.map((f) => [f.idx.toString('base64'), f]));
-    for (const r of rows) {
-      const f = r.idIdx && byIdx.get(r.idIdx);
-      if (!f) continue;
-      if (f.memberPath) {
-        const where = isWithin(f.memberPath, job.scopePath) ? `“${f.branchName}”` : '其他组织（不在您的管理范围内）';
-        err(r, 'idNumber', `该身份证号码已在${where}登记为团员，如需调整请办理组织关系转接`);
-      } else if (f.name !== r.label) {
-        err(r, 'name', `该身份证号码已登记，姓名为“${f.name.slice(0, 1)}*”，与填写的不一致`);
-      } else if (r.data) {
-        r.data.personId = f.personId;
-      }
-    }
-  }
   const phoneIdxs = rows.flatMap((r) => (r.phoneIdx ? [r.phoneIdx] : []));
-  if (phoneIdxs.length > 0) {
-    const found = await ctx.db.select({ idx: persons.phoneIdx, idIdx: persons.idNumberIdx }).from(persons).where(inArray(persons.phoneIdx, phoneIdxs.map((i) => Buffer.from(i, 'base64'))));
-    const byIdx = new Map(found.map((f) => [f.idx!.toString('base64'), f.idIdx.toString('base64')]));
-    for (const r of rows) {
-      const owner = r.phoneIdx && byIdx.get(r.phoneIdx);
-      if (owner && owner !== r.idIdx) err(r, 'phone', '该手机号码已被系统中的其他人使用（一人一号）');
+  const devs = rows.flatMap((r) => (r.dev ? [r.dev] : []));
+  if (idIdxs.length + phoneIdxs.length + devs.length === 0) return;
+  // The three look-ups in ONE round trip, each key list as one jsonb parameter (not 1,000 scalar ones).
+  const list = (values: string[]) => sql`(SELECT jsonb_array_elements_text(${JSON.stringify(values)}::jsonb))`;
+  const found = await rowsOf<{ k: 'id' | 'phone' | 'dev'; key: string; personId: number | null; name: string | null; memberPath: string | null; branchName: string | null; owner: string | null }>(
+    ctx.db,
+    sql`SELECT 'id' AS k, encode(p.id_number_idx, 'base64') AS key, p.id AS "personId", p.name, m.org_path AS "memberPath", o.name AS "branchName", NULL AS owner
+          FROM persons p LEFT JOIN members m ON m.person_id = p.id LEFT JOIN orgs o ON o.id = m.branch_id
+          WHERE p.id_number_idx IN (SELECT decode(v, 'base64') FROM ${list(idIdxs)} AS t(v))
+        UNION ALL
+        SELECT 'phone', encode(p.phone_idx, 'base64'), NULL, NULL, NULL, NULL, encode(p.id_number_idx, 'base64')
+          FROM persons p WHERE p.phone_idx IN (SELECT decode(v, 'base64') FROM ${list(phoneIdxs)} AS t(v))
+        UNION ALL
+        SELECT 'dev', m.development_number, NULL, NULL, NULL, NULL, NULL
+          FROM members m WHERE m.development_number IN (SELECT v FROM ${list(devs)} AS t(v))`,
+  );
+  const byId = new Map<string, (typeof found)[number]>();
+  const phoneOwner = new Map<string, string>();
+  const takenDev = new Set<string>();
+  for (const f of found) {
+    // encode(…, 'base64') breaks lines after 76 characters.
+    const key = f.k === 'dev' ? f.key : f.key.replace(/\n/g, '');
+    if (f.k === 'id') byId.set(key, f);
+    else if (f.k === 'phone') phoneOwner.set(key, f.owner!.replace(/\n/g, ''));
+    else takenDev.add(key);
+  }
+  for (const r of rows) {
+    const f = r.idIdx && byId.get(r.idIdx);
+    if (!f) continue;
+    if (f.memberPath) {
+      const where = isWithin(f.memberPath, job.scopePath) ? `“${f.branchName}”` : '其他组织（不在您的管理范围内）';
+      err(r, 'idNumber', `该身份证号码已在${where}登记为团员，如需调整请办理组织关系转接`);
+    } else if (f.name !== r.label) {
+      err(r, 'name', `该身份证号码已登记，姓名为“${f.name!.slice(0, 1)}*”，与填写的不一致`);
+    } else if (r.data) {
+      r.data.personId = f.personId;
     }
   }
-  const devs = rows.flatMap((r) => (r.dev ? [r.dev] : []));
-  if (devs.length > 0) {
-    const found = await ctx.db.select({ n: members.developmentNumber }).from(members).where(inArray(members.developmentNumber, devs));
-    const taken = new Set(found.map((f) => f.n));
-    for (const r of rows) if (r.dev && taken.has(r.dev)) err(r, 'developmentNumber', '该发展团员编号已被系统中的其他团员使用');
+  for (const r of rows) {
+    const owner = r.phoneIdx && phoneOwner.get(r.phoneIdx);
+    if (owner && owner !== r.idIdx) err(r, 'phone', '该手机号码已被系统中的其他人使用（一人一号）');
   }
+  for (const r of rows) if (r.dev && takenDev.has(r.dev)) err(r, 'developmentNumber', '该发展团员编号已被系统中的其他团员使用');
 }
 
 /** The staged row (MemberStaged) as columns; jsonb_to_record applies each type's input function. */
@@ -149,6 +157,12 @@ const FACT_COLUMNS = sql.raw(`"identityStatus" identity_status, "identityIssues"
  * one transaction.
  */
 async function commitStagedMembers(tx: Tx, ctx: AppContext, job: ImportJob, range: { after: number; upTo: number }): Promise<number> {
+  if (range.after === 0) {
+    // A job validated by an older build (before an upgrade) has no derived facts staged; one process
+    // stages a whole job, so its first valid row tells.
+    const [first] = await rowsOf<{ ok: boolean }>(tx, sql`SELECT data ? 'facts' AS ok FROM import_rows WHERE job_id = ${job.id} AND has_error = false LIMIT 1`);
+    if (first && !first.ok) throw new DomainError('IMPORT_NOT_READY', '该文件在系统升级前校验，请重新上传校验后再导入');
+  }
   const now = ctx.clock.now().toISOString();
   const today = chinaDate(ctx.clock.now());
   const [done] = await rowsOf<{ n: number }>(
