@@ -10,6 +10,7 @@
  * arriving meanwhile would wait (issue 7: validation runs in a worker thread).
  */
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { sql } from 'drizzle-orm';
@@ -52,6 +53,32 @@ async function admin(q: string) {
   }
 }
 
+/**
+ * CPU seconds spent by this process (all threads) and by the PostgreSQL backends serving the scratch
+ * database (read from /proc: same machine) — a measure that, unlike wall time, hardly moves with
+ * what else runs on a shared machine.
+ */
+async function cpuNow(pool: pg.Pool): Promise<{ node: number; pg: Map<number, number> }> {
+  const pg = new Map<number, number>();
+  const { rows } = await pool.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = current_database()');
+  for (const { pid } of rows) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      pg.set(pid, (Number(f[11]) + Number(f[12])) / 100);
+    } catch {
+      // not on this machine, or gone
+    }
+  }
+  const u = process.cpuUsage();
+  return { node: (u.user + u.system) / 1e6, pg };
+}
+function cpuSince(a: { node: number; pg: Map<number, number> }, b: { node: number; pg: Map<number, number> }): string {
+  let pgSecs = 0;
+  for (const [pid, s] of b.pg) pgSecs += s - (a.pg.get(pid) ?? 0);
+  return `CPU node ${(b.node - a.node).toFixed(1)} s + PostgreSQL ${pgSecs.toFixed(1)} s`;
+}
+
 async function main() {
   await admin(`CREATE DATABASE ${dbName}`);
   const database = await openDatabase({ url: url.toString(), statementTimeoutMs: 120_000 });
@@ -85,6 +112,8 @@ async function main() {
     const loopDelay = monitorEventLoopDelay({ resolution: 10 });
     loopDelay.enable();
     const elu = performance.eventLoopUtilization();
+    const pool = database.pool!;
+    const cpu0 = await cpuNow(pool);
     t = performance.now();
     const job = await uploadImport(ctx, actor, { kind: 'MEMBERS', orgId: 1, fileName: 'bench.xlsx' }, file);
     await waitForImport(job.id);
@@ -97,12 +126,14 @@ async function main() {
       const sample = await listImportRows(ctx, actor, job.id, { page: 1, pageSize: 3, errorsOnly: true });
       throw new Error(`validation: ${JSON.stringify(validated)} ${JSON.stringify(sample.items)}`);
     }
+    const cpu1 = await cpuNow(pool);
     t = performance.now();
     await commitImport(ctx, actor, job.id, { onlyValid: false });
     await waitForImport(job.id);
     const committed = await getImport(ctx, actor, job.id);
     const tCommit = (performance.now() - t) / 1000;
     if (committed.status !== 'COMMITTED') throw new Error(`commit: ${JSON.stringify(committed)}`);
+    const cpu2 = await cpuNow(pool);
     const importPeak = peakRss;
 
     // Raw COPY of the same rows into a plain table, in the same run.
@@ -118,6 +149,8 @@ async function main() {
       `import, upload + validate:  ${tValidate.toFixed(1)} s (${Math.round(ROWS / tValidate).toLocaleString()} rows/s)`,
       `main thread while validating: event-loop delay p50 ${ms(loopDelay.percentile(50))}, p99 ${ms(loopDelay.percentile(99))}, max ${ms(loopDelay.max)}; loop busy ${(busy * 100).toFixed(0)} %`,
       `import, commit (1 tx):      ${tCommit.toFixed(1)} s (${Math.round(ROWS / tCommit).toLocaleString()} rows/s)`,
+      `cpu, upload + validate:     ${cpuSince(cpu0, cpu1)}`,
+      `cpu, commit:                ${cpuSince(cpu1, cpu2)}`,
       `import, end to end:         ${total.toFixed(1)} s (${Math.round(ROWS / total).toLocaleString()} rows/s)`,
       `peak RSS during import:     ${mib(importPeak)} (before: ${mib(rssBefore)}, includes the generated workbook and CSV)`,
       `raw COPY of the same rows:  ${tCopy.toFixed(1)} s (${Math.round(ROWS / tCopy).toLocaleString()} rows/s) into one plain table`,

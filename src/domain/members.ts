@@ -138,6 +138,38 @@ export function missingProfileFields(m: ProfileInput): ProfileField[] {
   return missing;
 }
 
+/** The record fields the derived facts (MEM-3 identity, ST-2 completeness) are computed from. */
+export interface RecordFacts {
+  birthDate: string;
+  joinedLeagueAt: string;
+  identityEvidence: IdentityEvidence | null;
+  developmentNumber: string | null;
+  isCadre: boolean;
+  hasPhone: boolean;
+  ethnicity: string | null;
+  politicalStatus: string | null;
+  education: string | null;
+  highestEducation: string | null;
+  occupation: string | null;
+  workUnit: string | null;
+  hukouAddress: string | null;
+  residenceAddress: string | null;
+  leaguePosition: string | null;
+}
+
+/**
+ * Identity status and completeness are stored so lists can filter on them; they are always derived
+ * here (the single-entry form, edits, and the import worker at validation time). No clock involved.
+ */
+export function derivedFacts(f: RecordFacts): { identityStatus: IdentityStatus; identityIssues: IdentityIssue[]; profileComplete: boolean } {
+  const identity = assessIdentity(f);
+  return {
+    identityStatus: identity.status,
+    identityIssues: identity.issues,
+    profileComplete: missingProfileFields(f).length === 0,
+  };
+}
+
 /** MEM-4: entered more than one month after the branch meeting that admitted the member. */
 export function isLateEntry(admittedAt: string | null | undefined, enteredOn: string): boolean {
   if (!admittedAt) return false;

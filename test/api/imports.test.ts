@@ -203,6 +203,19 @@ describe('Excel import of members (issue 2/7)', () => {
     expect((await commit(college, job.id)).body.committedRows).toBe(6);
   });
 
+  it('a person registered between validation and commit fails the whole commit with the reason; nothing is written', async () => {
+    const rows = Array.from({ length: 3 }, (_, i) => row({ name: `后登记${i}`, branch: tree.branchA1.fullName }));
+    const job = await uploadAndValidate(college, await workbook(MEMBER_HEADERS, rows), { orgId: tree.collegeA.id });
+    expect(job).toMatchObject({ status: 'VALIDATED', errorRows: 0 });
+    // Someone registers the second row's ID number meanwhile (e.g. a single entry).
+    await f.person({ name: '别人', idNumber: rows[1]![1], phone: null });
+    const done = await commit(college, job.id);
+    expect(done.body).toMatchObject({ status: 'FAILED' });
+    expect(done.body.message).toMatch(/^导入失败，未写入任何数据：.*（数据在校验后发生了变化，请重新上传校验）$/);
+    for (let i = 0; i < 3; i++) expect(await membersWithName(`后登记${i}`)).toEqual([]);
+    expect(await t.ctx.db.select().from(importRows).where(eq(importRows.jobId, job.id))).toHaveLength(3);
+  });
+
   it.runIf(testDbKind() === 'postgres')('a killed import writes nothing: the commit connection is terminated mid-transaction (PostgreSQL)', async () => {
     const rows = Array.from({ length: 4 }, (_, i) => row({ name: `中断${i}`, branch: tree.branchA1.fullName }));
     const job = await uploadAndValidate(college, await workbook(MEMBER_HEADERS, rows), { orgId: tree.collegeA.id });

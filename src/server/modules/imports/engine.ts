@@ -70,8 +70,14 @@ export interface ImportKind<T = unknown, P = unknown> {
     workerPrep(prep: P): unknown;
     finish(ctx: AppContext, job: ImportJob, prep: P, rows: unknown[]): Promise<StagedRow<T>[]>;
   };
-  /** Writes the valid rows inside the caller's one transaction. */
-  commit(tx: Tx, ctx: AppContext, job: ImportJob, rows: { rowNo: number; data: T }[]): Promise<void>;
+  /** Writes the valid rows (read back from import_rows) inside the caller's one transaction. */
+  commit?(tx: Tx, ctx: AppContext, job: ImportJob, rows: { rowNo: number; data: T }[]): Promise<void>;
+  /**
+   * Instead of `commit`: writes the valid staged rows numbered in (after, upTo] straight from
+   * import_rows (INSERT … SELECT, the rows never come back to Node) inside the caller's one
+   * transaction, deletes those staged rows, and returns how many it wrote.
+   */
+  commitStaged?(tx: Tx, ctx: AppContext, job: ImportJob, rows: { after: number; upTo: number }): Promise<number>;
 }
 
 export class ImportFileError extends Error {}

@@ -10,7 +10,9 @@ import { WORKER_VALIDATORS } from './worker-kinds';
  * stages them (import-thread.ts). At most WINDOW batches are unacknowledged, so memory stays bounded
  * however fast the parser is.
  */
-const WINDOW = 2;
+// Four, not two: the main thread's per-batch database work comes in bursts, and a deeper queue keeps
+// the worker parsing through them (still at most 4,000 rows in flight).
+const WINDOW = 4;
 const input = workerData as WorkerInput;
 const port = parentPort!;
 const post = (msg: FromWorker) => port.postMessage(msg);

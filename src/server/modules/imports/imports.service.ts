@@ -124,6 +124,8 @@ function fileOf(ctx: AppContext, job: ImportJob): Buffer {
   return Buffer.from(ctx.cipher.decrypt(job.file!), 'base64');
 }
 
+const PROGRESS_EVERY_MS = 500;
+
 /** The background reader: streaming, every row validated and staged, progress reported as it goes. */
 export async function runImport(ctx: AppContext, id: number): Promise<void> {
   const [job] = await ctx.db.select().from(importJobs).where(eq(importJobs.id, id));
@@ -135,6 +137,7 @@ export async function runImport(ctx: AppContext, id: number): Promise<void> {
   // One staging insert in flight while the next batch is parsed and validated (CPU-bound) — the
   // in-file duplicate checks live in `prep`, not in the staged rows, so nothing reads them early.
   let staging: Promise<unknown> = Promise.resolve();
+  let progressAt = 0;
   try {
     const prep = await kind.prepare(ctx, job);
     const off = kind.offThread;
@@ -163,6 +166,10 @@ export async function runImport(ctx: AppContext, id: number): Promise<void> {
         staging.catch(() => undefined);
       },
       async (fraction) => {
+        // At most a few progress writes a second: each one is a round trip that holds up the next batch.
+        const at = Date.now();
+        if (at - progressAt < PROGRESS_EVERY_MS) return;
+        progressAt = at;
         await ctx.db
           .update(importJobs)
           .set({ progress: Math.min(99, Math.floor(fraction * 100)), totalRows: total, errorRows: errors, warningRows: warnings, updatedAt: ctx.clock.now() })
@@ -248,6 +255,9 @@ export async function importErrorWorkbook(ctx: AppContext, actor: AdminActor, id
   return { stream, fileName: committed ? `${stem}-未导入的行.xlsx` : `${stem}-错误说明.xlsx` };
 }
 
+/** Row numbers per commitStaged statement: a handful of statements for 100,000 rows. */
+const STAGED_CHUNK = 25_000;
+
 export interface CommitHooks {
   /** Test-only fault injection: called inside the transaction after each chunk of rows. */
   afterChunk?: (tx: Tx, written: number, total: number) => Promise<void>;
@@ -274,6 +284,34 @@ export async function commitImport(ctx: AppContext, actor: AdminActor, id: numbe
   return present(claimed);
 }
 
+/** Writes the job's valid staged rows through its kind; `afterChunk` gets the running count. */
+async function writeRows(tx: Tx, ctx: AppContext, job: ImportJob, kind: ImportKind<unknown, unknown>, afterChunk: (written: number) => Promise<void> | undefined): Promise<number> {
+  let written = 0;
+  if (kind.commitStaged) {
+    // Ranges of row numbers (the staged rows' key), so a failure between chunks can be injected.
+    const [last] = await rows<{ n: number | null }>(tx, sql`SELECT max(row_no) AS n FROM import_rows WHERE job_id = ${job.id}`);
+    for (let after = 0; after < (last?.n ?? 0); after += STAGED_CHUNK) {
+      written += await kind.commitStaged(tx, ctx, job, { after, upTo: after + STAGED_CHUNK });
+      await afterChunk(written);
+    }
+    return written;
+  }
+  let after = 0;
+  for (;;) {
+    const chunk = await tx
+      .select({ rowNo: importRows.rowNo, data: importRows.data })
+      .from(importRows)
+      .where(and(eq(importRows.jobId, job.id), eq(importRows.hasError, false), gt(importRows.rowNo, after)))
+      .orderBy(asc(importRows.rowNo))
+      .limit(5000);
+    if (chunk.length === 0) return written;
+    await kind.commit!(tx, ctx, job, chunk as { rowNo: number; data: unknown }[]);
+    written += chunk.length;
+    after = chunk[chunk.length - 1]!.rowNo;
+    await afterChunk(written);
+  }
+}
+
 async function writeImport(ctx: AppContext, actor: AdminActor, job: ImportJob, hooks: CommitHooks): Promise<void> {
   const kind = IMPORT_KINDS[job.kind]!;
   const valid = job.totalRows - job.errorRows;
@@ -284,21 +322,7 @@ async function writeImport(ctx: AppContext, actor: AdminActor, job: ImportJob, h
       const [mine] = await rows<{ status: string }>(tx, sql`SELECT status FROM import_jobs WHERE id = ${job.id} FOR UPDATE`);
       if (mine?.status !== 'COMMITTING') throw new DomainError('IMPORT_NOT_READY');
       const org = await lockOrgInScope(tx, actor, job.targetOrgId, 'share');
-      let after = 0;
-      let written = 0;
-      for (;;) {
-        const chunk = await tx
-          .select({ rowNo: importRows.rowNo, data: importRows.data })
-          .from(importRows)
-          .where(and(eq(importRows.jobId, job.id), eq(importRows.hasError, false), gt(importRows.rowNo, after)))
-          .orderBy(asc(importRows.rowNo))
-          .limit(5000);
-        if (chunk.length === 0) break;
-        await kind.commit(tx, ctx, job, chunk as { rowNo: number; data: unknown }[]);
-        written += chunk.length;
-        after = chunk[chunk.length - 1]!.rowNo;
-        await hooks.afterChunk?.(tx, written, valid);
-      }
+      const written = await writeRows(tx, ctx, job, kind, (n) => hooks.afterChunk?.(tx, n, valid));
       // The staged personal data goes with the commit; rows left out stay (until expiry) for their workbook.
       await tx.delete(importRows).where(and(eq(importRows.jobId, job.id), eq(importRows.hasError, false)));
       await tx

@@ -1,13 +1,12 @@
-import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import { rows as rowsOf, type Tx } from '../../../db/client';
-import { members, orgs, persons } from '../../../db/schema';
+import { orgs } from '../../../db/schema';
 import { chinaDate } from '../../../domain/dates';
 import { DomainError } from '../../../domain/errors';
 import { isWithin } from '../../../domain/scope';
 import type { AppContext } from '../../context';
-import { derivedFacts } from '../members/members.service';
 import { inSubtree } from '../orgs/orgs.repo';
-import { arr, type ImportJob, type ImportKind, type StagedRow } from './engine';
+import { type ImportJob, type ImportKind, type StagedRow } from './engine';
 import { HEADER, MEMBER_COLUMNS, validateRow, type Branch, type MemberChecked, type MemberStaged, type Prep } from './member-rows';
 
 export { MEMBER_COLUMNS, type MemberStaged } from './member-rows';
@@ -66,9 +65,7 @@ export const memberImport: ImportKind<MemberStaged, Prep> = {
     finish: (ctx, job, _prep, rows) => finishRows(ctx, job, rows as MemberChecked[]),
   },
 
-  async commit(tx, ctx, job, rows) {
-    await commitMembers(tx, ctx, job, rows);
-  },
+  commitStaged: commitStagedMembers,
 };
 
 async function finishRows(ctx: AppContext, job: ImportJob, staged: MemberChecked[]): Promise<StagedRow<MemberStaged>[]> {
@@ -91,117 +88,127 @@ async function checkSystemDuplicates(
 ): Promise<void> {
   const err = (row: StagedRow<MemberStaged>, key: string, message: string) => row.problems.push({ column: HEADER[key]!, message, severity: 'error' });
   const idIdxs = rows.flatMap((r) => (r.idIdx ? [r.idIdx] : []));
-  if (idIdxs.length > 0) {
-    const found = await ctx.db
-      .select({ personId: persons.id, idx: persons.idNumberIdx, name: persons.name, memberPath: members.orgPath, branchName: orgs.name })
-      .from(persons)
-      .leftJoin(members, eq(members.personId, persons.id))
-      .leftJoin(orgs, eq(orgs.id, members.branchId))
-      .where(inArray(persons.idNumberIdx, idIdxs.map((i) => Buffer.from(i, 'base64'))));
-    const byIdx = new Map(found.map((f) => [f.idx.toString('base64'), f]));
-    for (const r of rows) {
-      const f = r.idIdx && byIdx.get(r.idIdx);
-      if (!f) continue;
-      if (f.memberPath) {
-        const where = isWithin(f.memberPath, job.scopePath) ? `“${f.branchName}”` : '其他组织（不在您的管理范围内）';
-        err(r, 'idNumber', `该身份证号码已在${where}登记为团员，如需调整请办理组织关系转接`);
-      } else if (f.name !== r.label) {
-        err(r, 'name', `该身份证号码已登记，姓名为“${f.name.slice(0, 1)}*”，与填写的不一致`);
-      } else if (r.data) {
-        r.data.personId = f.personId;
-      }
-    }
-  }
   const phoneIdxs = rows.flatMap((r) => (r.phoneIdx ? [r.phoneIdx] : []));
-  if (phoneIdxs.length > 0) {
-    const found = await ctx.db.select({ idx: persons.phoneIdx, idIdx: persons.idNumberIdx }).from(persons).where(inArray(persons.phoneIdx, phoneIdxs.map((i) => Buffer.from(i, 'base64'))));
-    const byIdx = new Map(found.map((f) => [f.idx!.toString('base64'), f.idIdx.toString('base64')]));
-    for (const r of rows) {
-      const owner = r.phoneIdx && byIdx.get(r.phoneIdx);
-      if (owner && owner !== r.idIdx) err(r, 'phone', '该手机号码已被系统中的其他人使用（一人一号）');
+  const devs = rows.flatMap((r) => (r.dev ? [r.dev] : []));
+  if (idIdxs.length + phoneIdxs.length + devs.length === 0) return;
+  // The three look-ups in ONE round trip, each key list as one jsonb parameter (not 1,000 scalar ones).
+  const list = (values: string[]) => sql`(SELECT jsonb_array_elements_text(${JSON.stringify(values)}::jsonb))`;
+  const found = await rowsOf<{ k: 'id' | 'phone' | 'dev'; key: string; personId: number | null; name: string | null; memberPath: string | null; branchName: string | null; owner: string | null }>(
+    ctx.db,
+    sql`SELECT 'id' AS k, encode(p.id_number_idx, 'base64') AS key, p.id AS "personId", p.name, m.org_path AS "memberPath", o.name AS "branchName", NULL AS owner
+          FROM persons p LEFT JOIN members m ON m.person_id = p.id LEFT JOIN orgs o ON o.id = m.branch_id
+          WHERE p.id_number_idx IN (SELECT decode(v, 'base64') FROM ${list(idIdxs)} AS t(v))
+        UNION ALL
+        SELECT 'phone', encode(p.phone_idx, 'base64'), NULL, NULL, NULL, NULL, encode(p.id_number_idx, 'base64')
+          FROM persons p WHERE p.phone_idx IN (SELECT decode(v, 'base64') FROM ${list(phoneIdxs)} AS t(v))
+        UNION ALL
+        SELECT 'dev', m.development_number, NULL, NULL, NULL, NULL, NULL
+          FROM members m WHERE m.development_number IN (SELECT v FROM ${list(devs)} AS t(v))`,
+  );
+  const byId = new Map<string, (typeof found)[number]>();
+  const phoneOwner = new Map<string, string>();
+  const takenDev = new Set<string>();
+  for (const f of found) {
+    // encode(…, 'base64') breaks lines after 76 characters.
+    const key = f.k === 'dev' ? f.key : f.key.replace(/\n/g, '');
+    if (f.k === 'id') byId.set(key, f);
+    else if (f.k === 'phone') phoneOwner.set(key, f.owner!.replace(/\n/g, ''));
+    else takenDev.add(key);
+  }
+  for (const r of rows) {
+    const f = r.idIdx && byId.get(r.idIdx);
+    if (!f) continue;
+    if (f.memberPath) {
+      const where = isWithin(f.memberPath, job.scopePath) ? `“${f.branchName}”` : '其他组织（不在您的管理范围内）';
+      err(r, 'idNumber', `该身份证号码已在${where}登记为团员，如需调整请办理组织关系转接`);
+    } else if (f.name !== r.label) {
+      err(r, 'name', `该身份证号码已登记，姓名为“${f.name!.slice(0, 1)}*”，与填写的不一致`);
+    } else if (r.data) {
+      r.data.personId = f.personId;
     }
   }
-  const devs = rows.flatMap((r) => (r.dev ? [r.dev] : []));
-  if (devs.length > 0) {
-    const found = await ctx.db.select({ n: members.developmentNumber }).from(members).where(inArray(members.developmentNumber, devs));
-    const taken = new Set(found.map((f) => f.n));
-    for (const r of rows) if (r.dev && taken.has(r.dev)) err(r, 'developmentNumber', '该发展团员编号已被系统中的其他团员使用');
+  for (const r of rows) {
+    const owner = r.phoneIdx && phoneOwner.get(r.phoneIdx);
+    if (owner && owner !== r.idIdx) err(r, 'phone', '该手机号码已被系统中的其他人使用（一人一号）');
   }
+  for (const r of rows) if (r.dev && takenDev.has(r.dev)) err(r, 'developmentNumber', '该发展团员编号已被系统中的其他团员使用');
 }
 
-const CHUNK = 2000;
-
+/** The staged row (MemberStaged) as columns; jsonb_to_record applies each type's input function. */
+const STAGED_COLUMNS = sql.raw(
+  `"personId" int, name text, "idEnc" text, "idIdx" text, "idMasked" text, "birthDate" date, gender gender, "phoneEnc" text, "phoneIdx" text,
+   "phoneMasked" text, email text, "branchId" int, "branchPath" text, record jsonb, facts jsonb`,
+);
+const RECORD_COLUMNS = sql.raw(
+  `ethnicity text, "politicalStatus" political_status, "joinedLeagueAt" text, "admittedAt" date, "developmentNumber" text,
+   "identityEvidence" identity_evidence, "isCadre" boolean, "leaguePosition" text, education text, "highestEducation" text,
+   occupation text, "workUnit" text, "hukouAddress" text, "residenceAddress" text`,
+);
+const FACT_COLUMNS = sql.raw(`"identityStatus" identity_status, "identityIssues" jsonb, "profileComplete" boolean`);
 
 /**
- * Writes the staged members in bulk — persons, members, memberships, accounts, branch cadre posts and
- * one audit row per member — with INSERT … SELECT FROM unnest(arrays): a handful of statements per
- * 2,000 rows, each with a few array parameters instead of tens of thousands of scalar ones.
+ * Writes the staged members numbered in (after, upTo] with ONE statement straight from import_rows —
+ * the staged rows never come back to Node: data-modifying CTEs take the rows out of import_rows,
+ * insert the new persons, then members, memberships, accounts, branch cadre posts (a new member of
+ * the branch holds no post there yet, as syncBranchCadre would find) and one MEMBER_CREATE audit row
+ * per member, with the same columns writeAudit would write. Identity status and completeness were
+ * derived in the worker at validation time (derivedFacts, no clock); a person already registered was
+ * found then too (`personId`). The statement's sub-inserts all commit or roll back with the caller's
+ * one transaction.
  */
-async function commitMembers(tx: Tx, ctx: AppContext, job: ImportJob, rows: { rowNo: number; data: MemberStaged }[]): Promise<void> {
-  const now = ctx.clock.now();
-  const nowIso = now.toISOString();
-  const today = chinaDate(now);
-  for (let i = 0; i < rows.length; i += CHUNK) {
-    const part = rows.slice(i, i + CHUNK);
-    const chunk = part.map((r) => r.data);
-    const fresh = chunk.filter((d) => d.personId === null);
-    if (fresh.length > 0) {
-      const inserted = await rowsOf<{ id: number; idx: string }>(
-        tx,
-        sql`INSERT INTO persons (name, id_number_enc, id_number_idx, id_number_masked, gender, birth_date, phone_enc, phone_idx, phone_masked, email, created_at, updated_at)
-            SELECT n, decode(ie, 'base64'), decode(ii, 'base64'), im, g::gender, b::date, decode(pe, 'base64'), decode(pi, 'base64'), pm, em, ${nowIso}::timestamptz, ${nowIso}::timestamptz
-            FROM unnest(${arr(fresh.map((d) => d.name), 'text')}, ${arr(fresh.map((d) => d.idEnc), 'text')}, ${arr(fresh.map((d) => d.idIdx), 'text')},
-                        ${arr(fresh.map((d) => d.idMasked), 'text')}, ${arr(fresh.map((d) => d.gender), 'text')}, ${arr(fresh.map((d) => d.birthDate), 'text')},
-                        ${arr(fresh.map((d) => d.phoneEnc), 'text')}, ${arr(fresh.map((d) => d.phoneIdx), 'text')}, ${arr(fresh.map((d) => d.phoneMasked), 'text')},
-                        ${arr(fresh.map((d) => d.email), 'text')}) AS t(n, ie, ii, im, g, b, pe, pi, pm, em)
-            RETURNING id, encode(id_number_idx, 'base64') AS idx`,
-      );
-      const byIdx = new Map(inserted.map((r) => [r.idx.replace(/\n/g, ''), r.id]));
-      for (const d of fresh) d.personId = byIdx.get(d.idIdx)!;
-    }
-    const facts = chunk.map((d) => derivedFacts({ ...d.record, birthDate: d.birthDate, hasPhone: d.phoneIdx !== null }));
-    const col = <K extends keyof MemberStaged['record']>(k: K) => chunk.map((d) => d.record[k]);
-    const inserted = await rowsOf<{ id: number; personId: number }>(
-      tx,
-      sql`INSERT INTO members (person_id, branch_id, org_path, ethnicity, political_status, joined_league_at, admitted_at, development_number, identity_evidence,
+async function commitStagedMembers(tx: Tx, ctx: AppContext, job: ImportJob, range: { after: number; upTo: number }): Promise<number> {
+  if (range.after === 0) {
+    // A job validated by an older build (before an upgrade) has no derived facts staged; one process
+    // stages a whole job, so its first valid row tells.
+    const [first] = await rowsOf<{ ok: boolean }>(tx, sql`SELECT data ? 'facts' AS ok FROM import_rows WHERE job_id = ${job.id} AND has_error = false LIMIT 1`);
+    if (first && !first.ok) throw new DomainError('IMPORT_NOT_READY', '该文件在系统升级前校验，请重新上传校验后再导入');
+  }
+  const now = ctx.clock.now().toISOString();
+  const today = chinaDate(ctx.clock.now());
+  const [done] = await rowsOf<{ n: number }>(
+    tx,
+    sql`WITH staged AS MATERIALIZED (
+          DELETE FROM import_rows WHERE job_id = ${job.id} AND has_error = false AND row_no > ${range.after} AND row_no <= ${range.upTo}
+          RETURNING row_no, data),
+        s AS MATERIALIZED (
+          SELECT staged.row_no, d.*, decode(d."idIdx", 'base64') AS id_idx FROM staged, jsonb_to_record(staged.data) AS d(${STAGED_COLUMNS})),
+        new_persons AS (
+          INSERT INTO persons (name, id_number_enc, id_number_idx, id_number_masked, gender, birth_date, phone_enc, phone_idx, phone_masked, email, created_at, updated_at)
+          SELECT name, decode("idEnc", 'base64'), id_idx, "idMasked", gender, "birthDate", decode("phoneEnc", 'base64'), decode("phoneIdx", 'base64'), "phoneMasked", email,
+                 ${now}::timestamptz, ${now}::timestamptz
+          FROM s WHERE "personId" IS NULL ORDER BY row_no
+          RETURNING id, id_number_idx),
+        ready AS MATERIALIZED (
+          SELECT s.*, coalesce(s."personId", np.id) AS person_id FROM s LEFT JOIN new_persons np ON np.id_number_idx = s.id_idx),
+        new_members AS (
+          INSERT INTO members (person_id, branch_id, org_path, ethnicity, political_status, joined_league_at, admitted_at, development_number, identity_evidence,
                                identity_status, identity_issues, is_cadre, league_position, education, highest_education, occupation, work_unit, hukou_address,
                                residence_address, profile_complete, created_at, updated_at)
-          SELECT p, br, op, eth, ps::political_status, j, ad::date, dev, ev::identity_evidence, ist::identity_status, iss::jsonb, cad, lp, ed, hed, occ, wu, hk, ra, pc, ${nowIso}::timestamptz, ${nowIso}::timestamptz
-          FROM unnest(${arr(chunk.map((d) => d.personId), 'int')}, ${arr(chunk.map((d) => d.branchId), 'int')}, ${arr(chunk.map((d) => d.branchPath), 'text')},
-                      ${arr(col('ethnicity'), 'text')}, ${arr(col('politicalStatus'), 'text')}, ${arr(col('joinedLeagueAt'), 'text')}, ${arr(col('admittedAt'), 'text')},
-                      ${arr(col('developmentNumber'), 'text')}, ${arr(col('identityEvidence'), 'text')}, ${arr(facts.map((f) => f.identityStatus), 'text')},
-                      ${arr(facts.map((f) => JSON.stringify(f.identityIssues)), 'text')}, ${arr(col('isCadre'), 'bool')}, ${arr(col('leaguePosition'), 'text')},
-                      ${arr(col('education'), 'text')}, ${arr(col('highestEducation'), 'text')}, ${arr(col('occupation'), 'text')}, ${arr(col('workUnit'), 'text')},
-                      ${arr(col('hukouAddress'), 'text')}, ${arr(col('residenceAddress'), 'text')}, ${arr(facts.map((f) => f.profileComplete), 'bool')})
-               AS t(p, br, op, eth, ps, j, ad, dev, ev, ist, iss, cad, lp, ed, hed, occ, wu, hk, ra, pc)
-          RETURNING id, person_id AS "personId"`,
-    );
-    const memberOf = new Map(inserted.map((r) => [r.personId, r.id]));
-    const memberIds = chunk.map((d) => memberOf.get(d.personId!)!);
-    await tx.execute(
-      sql`INSERT INTO memberships (member_id, branch_id, started_at, start_reason)
-          SELECT m, b, ${nowIso}::timestamptz, 'ENTRY' FROM unnest(${arr(memberIds, 'int')}, ${arr(chunk.map((d) => d.branchId), 'int')}) AS t(m, b)`,
-    );
-    await tx.execute(
-      sql`INSERT INTO accounts (person_id, issued_at, must_change_password)
-          SELECT p, ${nowIso}::timestamptz, true FROM unnest(${arr(chunk.map((d) => d.personId), 'int')}) AS t(p) ON CONFLICT DO NOTHING`,
-    );
-    // The branch cadre post kept in step with the record (as syncBranchCadre does for one member): a new
-    // member of the branch holds no post there yet, so the posts are inserted in bulk.
-    const cadres = chunk.filter((d) => d.record.isCadre);
-    if (cadres.length > 0) {
-      await tx.execute(
-        sql`INSERT INTO cadre_positions (person_id, org_id, position, started_at)
-            SELECT p, o, pos, ${today}::date FROM unnest(${arr(cadres.map((d) => d.personId), 'int')}, ${arr(cadres.map((d) => d.branchId), 'int')},
-                                                  ${arr(cadres.map((d) => d.record.leaguePosition), 'text')}) AS t(p, o, pos)`,
-      );
-    }
-    await tx.execute(
-      sql`INSERT INTO audit_log (at, actor_person_id, actor_name, acting_org_id, action, object_type, object_id, object_label, org_path, changes, result, reason)
-          SELECT ${nowIso}::timestamptz, ${job.actorPersonId}, ${job.actorName}, ${job.actingOrgId}, 'MEMBER_CREATE', 'member', o, l, op, c::jsonb, 'OK', r
-          FROM unnest(${arr(memberIds.map(String), 'text')}, ${arr(chunk.map((d) => `${d.name}（${d.idMasked}）`), 'text')}, ${arr(chunk.map((d) => d.branchPath), 'text')},
-                      ${arr(chunk.map((d) => JSON.stringify({ branchId: { before: null, after: d.branchId }, importJob: { before: null, after: job.id } })), 'text')},
-                      ${arr(part.map((r) => `Excel 导入（第${r.rowNo}行）`), 'text')}) AS t(o, l, op, c, r)`,
-    );
-  }
+          SELECT person_id, "branchId", "branchPath", r.ethnicity, r."politicalStatus", r."joinedLeagueAt", r."admittedAt", r."developmentNumber", r."identityEvidence",
+                 f."identityStatus", f."identityIssues", r."isCadre", r."leaguePosition", r.education, r."highestEducation", r.occupation, r."workUnit", r."hukouAddress",
+                 r."residenceAddress", f."profileComplete", ${now}::timestamptz, ${now}::timestamptz
+          FROM ready, jsonb_to_record(ready.record) AS r(${RECORD_COLUMNS}), jsonb_to_record(ready.facts) AS f(${FACT_COLUMNS})
+          ORDER BY row_no
+          RETURNING id, person_id, branch_id),
+        new_memberships AS (
+          INSERT INTO memberships (member_id, branch_id, started_at, start_reason)
+          SELECT id, branch_id, ${now}::timestamptz, 'ENTRY' FROM new_members),
+        new_accounts AS (
+          INSERT INTO accounts (person_id, issued_at, must_change_password)
+          SELECT person_id, ${now}::timestamptz, true FROM new_members ON CONFLICT DO NOTHING),
+        new_posts AS (
+          INSERT INTO cadre_positions (person_id, org_id, position, started_at)
+          SELECT person_id, "branchId", record->>'leaguePosition', ${today}::date FROM ready WHERE (record->>'isCadre')::boolean),
+        audit AS (
+          INSERT INTO audit_log (at, actor_person_id, actor_name, acting_org_id, action, object_type, object_id, object_label, org_path, changes, result, reason)
+          SELECT ${now}::timestamptz, ${job.actorPersonId}::int, ${job.actorName}::text, ${job.actingOrgId}::int, 'MEMBER_CREATE', 'member', m.id::text,
+                 ready.name || '（' || ready."idMasked" || '）', ready."branchPath",
+                 jsonb_build_object('branchId', jsonb_build_object('before', null, 'after', ready."branchId"), 'importJob', jsonb_build_object('before', null, 'after', ${job.id}::int)),
+                 'OK', 'Excel 导入（第' || ready.row_no || '行）'
+          FROM new_members m JOIN ready ON ready.person_id = m.person_id
+          ORDER BY ready.row_no
+          RETURNING 1)
+        SELECT count(*)::int AS n FROM audit`,
+  );
+  return done?.n ?? 0;
 }

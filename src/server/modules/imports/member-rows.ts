@@ -13,7 +13,7 @@ import {
 import { normalizeIdNumber } from '../../../domain/id-number';
 import { maskIdNumber, maskPhone } from '../../../domain/masking';
 import { checkMemberEntry, type EntryField } from '../../../domain/member-entry';
-import { isValidPhone } from '../../../domain/members';
+import { derivedFacts, isValidPhone } from '../../../domain/members';
 import type { PiiCipher } from '../../../lib/pii';
 import type { ImportColumn, RawRow, RowProblem, StagedRow } from './engine';
 
@@ -95,6 +95,8 @@ export interface MemberStaged {
     hukouAddress: string | null;
     residenceAddress: string | null;
   };
+  /** MEM-3 / ST-2, derived here in the worker so the commit is INSERT … SELECT from the staged row. */
+  facts: ReturnType<typeof derivedFacts>;
 }
 
 export interface Branch {
@@ -224,7 +226,25 @@ export function validateRow(cipher: PiiCipher, prep: Prep, raw: RawRow): MemberC
   }
 
   const ok = !problems.some((p) => p.severity === 'error') && birth && branch && politicalStatus && joinedLeagueAt;
-  const data: MemberStaged | null = ok
+  const record: MemberStaged['record'] | null = ok
+    ? {
+        ethnicity,
+        politicalStatus: politicalStatus!,
+        joinedLeagueAt: joinedLeagueAt!,
+        admittedAt,
+        developmentNumber,
+        identityEvidence: evidence ?? null,
+        isCadre,
+        leaguePosition: isCadre ? leaguePosition : null,
+        education: c.education || null,
+        highestEducation: c.highestEducation || null,
+        occupation: c.occupation || null,
+        workUnit: c.workUnit || null,
+        hukouAddress: c.hukouAddress || null,
+        residenceAddress: c.residenceAddress || null,
+      }
+    : null;
+  const data: MemberStaged | null = record
     ? {
         name,
         personId: null,
@@ -239,22 +259,8 @@ export function validateRow(cipher: PiiCipher, prep: Prep, raw: RawRow): MemberC
         email,
         branchId: branch!.id,
         branchPath: branch!.path,
-        record: {
-          ethnicity,
-          politicalStatus: politicalStatus!,
-          joinedLeagueAt: joinedLeagueAt!,
-          admittedAt,
-          developmentNumber,
-          identityEvidence: evidence ?? null,
-          isCadre,
-          leaguePosition: isCadre ? leaguePosition : null,
-          education: c.education || null,
-          highestEducation: c.highestEducation || null,
-          occupation: c.occupation || null,
-          workUnit: c.workUnit || null,
-          hukouAddress: c.hukouAddress || null,
-          residenceAddress: c.residenceAddress || null,
-        },
+        record,
+        facts: derivedFacts({ ...record, birthDate: birth!.birthDate, hasPhone: phoneIdx !== undefined }),
       }
     : null;
   return { rowNo: raw.rowNo, label: name || null, data, problems, idIdx, phoneIdx, dev: developmentNumber ?? undefined };

@@ -15,13 +15,14 @@ import { branchPhoneErrors, branchPostErrors, memberRecordErrors, type EntryProb
 import { normalizeIdNumber } from '../../../domain/id-number';
 import { maskIdNumber } from '../../../domain/masking';
 import {
-  assessIdentity,
   checkJoinedLeagueAt,
+  derivedFacts,
   isDueToLeave,
   memberPermissions,
   isGraduating,
   isLateEntry,
   missingProfileFields,
+  type RecordFacts,
 } from '../../../domain/members';
 import { isWithin } from '../../../domain/scope';
 import { hashPassword, temporaryPassword } from '../../../lib/passwords';
@@ -44,34 +45,8 @@ import {
 
 const auditActor = adminAuditActor;
 
-/** The record fields the derived facts (MEM-3 identity, ST-2 completeness) are computed from. */
-interface RecordFacts {
-  birthDate: string;
-  joinedLeagueAt: string;
-  identityEvidence: MemberRow['identityEvidence'];
-  developmentNumber: string | null;
-  isCadre: boolean;
-  hasPhone: boolean;
-  ethnicity: string | null;
-  politicalStatus: string | null;
-  education: string | null;
-  highestEducation: string | null;
-  occupation: string | null;
-  workUnit: string | null;
-  hukouAddress: string | null;
-  residenceAddress: string | null;
-  leaguePosition: string | null;
-}
-
-/** Identity status and completeness are stored so lists can filter on them; they are always derived here. */
-export function derivedFacts(f: RecordFacts) {
-  const identity = assessIdentity(f);
-  return {
-    identityStatus: identity.status,
-    identityIssues: identity.issues,
-    profileComplete: missingProfileFields(f).length === 0,
-  };
-}
+// Pure (src/domain), so the import worker computes the same facts at validation time.
+export { derivedFacts };
 
 function factsOf(row: MemberRow): RecordFacts {
   return { ...row, hasPhone: row.phoneIdx !== null };
