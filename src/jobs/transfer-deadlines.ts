@@ -1,5 +1,5 @@
 import { and, asc, eq, isNull, lte, sql } from 'drizzle-orm';
-import type { Tx } from '../db/client';
+import { rows, type Tx } from '../db/client';
 import { transferNodes, transfers } from '../db/schema';
 import { DAY_MS, NODE_REMIND_DAYS, NODE_KIND_LABELS, dueAt } from '../domain/transfers';
 import type { AuditEntry } from '../server/audit';
@@ -9,7 +9,7 @@ import type { NodeRow, TransferRow } from '../server/modules/transfers/transfers
 
 const SYSTEM = { name: '系统自动通过' };
 /** Due nodes decided per transaction: large enough that per-statement costs vanish, small enough to keep locks short. */
-export const SWEEP_BATCH = 5000;
+export const SWEEP_BATCH = 10000;
 const SWEEP_WORKERS = 2;
 
 const arr = (values: unknown[], type: string) => sql`${sql.param(values)}::${sql.raw(type)}[]`;
@@ -73,26 +73,35 @@ export async function sweepTransferDeadlines(ctx: AppContext): Promise<{ approve
 async function approveDueBatch(tx: Tx, ctx: AppContext, now: Date): Promise<number> {
   // The transfer row is the lock every decision takes first (decideNode, cancel): held here, no
   // admin can decide these nodes until the batch commits; held by an admin or by the other worker,
-  // the transfer is skipped and the next due one taken instead.
-  const locked = (
-    await tx
-      .select({ t: transfers })
-      .from(transferNodes)
-      .innerJoin(transfers, eq(transfers.id, transferNodes.transferId))
-      .where(and(eq(transferNodes.state, 'PENDING'), eq(transferNodes.timeoutAction, 'AUTO_APPROVE'), lte(transferNodes.dueAt, now), eq(transfers.status, 'OPEN')))
-      .orderBy(asc(transferNodes.dueAt), asc(transferNodes.id))
-      .limit(SWEEP_BATCH)
-      .for('update', { of: transfers, skipLocked: true })
-  ).map((r) => r.t);
-  if (locked.length === 0) return 0;
-  const byId = new Map<number, TransferRow>(locked.map((t) => [t.id, t]));
+  // the transfer is skipped and the next due one taken instead. SKIP LOCKED has to come before the
+  // LIMIT, so the due nodes are sorted before locking: first only a window of the earliest (a top-N
+  // sort in memory, room for the other worker's batch), the whole due set only when that window held
+  // nothing to lock — sorting all of it for every batch was most of the batch's first statement.
+  const lockDue = (window: number | null) =>
+    rows<{ node: number; transfer: number }>(
+      tx,
+      sql`SELECT c.id AS node, t.id AS transfer
+            FROM (SELECT n.id, n.transfer_id, n.due_at FROM transfer_nodes n
+                   WHERE n.state = 'PENDING' AND n.timeout_action = 'AUTO_APPROVE' AND n.due_at <= ${now.toISOString()}::timestamptz
+                   ORDER BY n.due_at, n.id ${window === null ? sql`` : sql`LIMIT ${window}`}) AS c
+            JOIN transfers t ON t.id = c.transfer_id
+           WHERE t.status = 'OPEN'
+           ORDER BY c.due_at, c.id
+           LIMIT ${SWEEP_BATCH}
+             FOR UPDATE OF t SKIP LOCKED`,
+    );
+  let lockedRows = await lockDue(SWEEP_BATCH * (SWEEP_WORKERS + 1));
+  if (lockedRows.length === 0) lockedRows = await lockDue(null);
+  if (lockedRows.length === 0) return 0;
 
+  // Decided by id (the primary key) with the state checked again: a node decided since the snapshot
+  // of the lock statement stays as it is.
   const decided: NodeRow[] = await tx
     .update(transferNodes)
     .set({ state: 'AUTO_APPROVED', decidedAt: sql`${transferNodes.dueAt}`, decidedByPersonId: null, decidedByName: null, decidedByOrgId: null })
     .where(
       and(
-        sql`${transferNodes.transferId} = ANY(${arr([...byId.keys()], 'int')})`,
+        sql`${transferNodes.id} = ANY(${arr(lockedRows.map((r) => r.node), 'int')})`,
         eq(transferNodes.state, 'PENDING'),
         eq(transferNodes.timeoutAction, 'AUTO_APPROVE'),
         lte(transferNodes.dueAt, now),
@@ -101,6 +110,9 @@ async function approveDueBatch(tx: Tx, ctx: AppContext, now: Date): Promise<numb
     .returning();
   if (decided.length === 0) return 0;
   decided.sort((a, b) => a.dueAt!.getTime() - b.dueAt!.getTime() || a.id - b.id);
+  // Read after the lock: the latest committed rows.
+  const locked = await tx.select().from(transfers).where(sql`${transfers.id} = ANY(${arr([...new Set(decided.map((n) => n.transferId))], 'int')})`);
+  const byId = new Map<number, TransferRow>(locked.map((t) => [t.id, t]));
 
   // What follows each decided node (TR-2/3): the next waiting node opens at the due time, or the
   // transfer completes — in bulk for a transfer to a branch, through `advance` for the rest.
@@ -141,7 +153,7 @@ async function approveDueBatch(tx: Tx, ctx: AppContext, now: Date): Promise<numb
     await tx.execute(sql`UPDATE transfer_nodes AS n SET state = 'PENDING', opened_at = v.o, due_at = v.d
         FROM unnest(${arr(opened.map((o) => o.id), 'int')}, ${arr(opened.map((o) => o.at.toISOString()), 'timestamptz')},
                     ${arr(opened.map((o) => dueAt(o.at).toISOString()), 'timestamptz')}) AS v(id, o, d)
-       WHERE n.id = v.id`);
+       WHERE n.id = v.id AND n.id = ANY(${arr(opened.map((o) => o.id), 'int')})`);
   }
   const done = await completeMany(tx, toBranch);
   const completedAudit = new Map<number, AuditEntry[]>();

@@ -1,7 +1,7 @@
 // The node engine (TR-2/3/5): opening nodes, advancing, completing (the member moves), notices.
 // Every function here runs inside the caller's transaction and uses only `tx`.
 import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
-import type { Tx } from '../../../db/client';
+import { rows, type Tx } from '../../../db/client';
 import { members, orgs, transferNodes, transferNotices, transferSpecialPools, transfers } from '../../../db/schema';
 import { DomainError } from '../../../domain/errors';
 import { childPath } from '../../../domain/scope';
@@ -143,9 +143,9 @@ export interface Completion {
 const arr = (values: unknown[], type: string) => sql`${sql.param(values)}::${sql.raw(type)}[]`;
 
 /**
- * TR-3 for many transfers at once (the TR-5 sweep): the same writes as `complete`, one statement each
- * for the whole set — lock the members, end and open membership periods, move the members, close the
- * transfers — so the members' rollup triggers run once per statement instead of once per member.
+ * TR-3 for many transfers at once (the TR-5 sweep): the same writes as `complete` in one statement for
+ * the whole set — lock the members, end and open membership periods, move the members, close the
+ * transfers — so the members' rollup triggers run once per batch instead of once per member.
  * Only transfers to a named branch come here; the caller routes the others (特殊单位, allocation, a
  * target that is no longer a live branch) through `advance`. Returns the audit rows and notices for
  * the caller to write in bulk, in the order `complete` would have written them.
@@ -163,29 +163,42 @@ export async function completeMany(tx: Tx, items: Completion[]): Promise<{ audit
   if (go.length === 0) return { audits: [], notices: [], rest };
 
   const memberIds = go.map((c) => c.transfer.memberId);
-  // Locked in id order, as every other writer of members does.
-  const before = await tx
-    .select({ id: members.id, branchId: members.branchId, orgPath: members.orgPath })
-    .from(members)
-    .where(sql`${members.id} = ANY(${arr(memberIds, 'int')})`)
-    .orderBy(asc(members.id))
-    .for('update');
-  const byMember = new Map(before.map((m) => [m.id, m]));
-  const ats = go.map((c) => c.at.toISOString());
-  const notes = go.map((c) => `组织关系转接#${c.transfer.id}`);
+  const tids = go.map((c) => c.transfer.id);
   const to = go.map((c) => branches.get(c.transfer.toOrgId!)!);
-  await tx.execute(sql`UPDATE memberships AS ms SET ended_at = v.at, end_reason = 'TRANSFER', note = v.note
-      FROM unnest(${arr(memberIds, 'int')}, ${arr(ats, 'timestamptz')}, ${arr(notes, 'text')}) AS v(mid, at, note)
-     WHERE ms.member_id = v.mid AND ms.ended_at IS NULL`);
-  await tx.execute(sql`INSERT INTO memberships (member_id, branch_id, started_at, start_reason, note)
-      SELECT v.mid, v.b, v.at, 'TRANSFER', v.note
-        FROM unnest(${arr(memberIds, 'int')}, ${arr(to.map((b) => b.id), 'int')}, ${arr(ats, 'timestamptz')}, ${arr(notes, 'text')}) AS v(mid, b, at, note)`);
-  await tx.execute(sql`UPDATE members AS m SET branch_id = v.b, org_path = v.p, updated_at = v.at
-      FROM unnest(${arr(memberIds, 'int')}, ${arr(to.map((b) => b.id), 'int')}, ${arr(to.map((b) => b.path), 'text')}, ${arr(ats, 'timestamptz')}) AS v(mid, b, p, at)
-     WHERE m.id = v.mid`);
-  await tx.execute(sql`UPDATE transfers AS t SET status = 'COMPLETED', ended_at = v.at, final_branch_id = v.b
-      FROM unnest(${arr(go.map((c) => c.transfer.id), 'int')}, ${arr(to.map((b) => b.id), 'int')}, ${arr(ats, 'timestamptz')}) AS v(tid, b, at)
-     WHERE t.id = v.tid`);
+  // One statement for the whole set (each CTE one pass): the members are locked in id order, as every
+  // other writer of members does, and read before they move (the audit rows' "before"); the open
+  // periods end before the new ones start (the one-open-period index); the member moves and the
+  // transfers close. Every target table is also restricted by `= ANY(ids)`: joined only to the
+  // unnest, the planner walked a whole primary key in a merge join (all members per batch).
+  const before = await rows<{ id: number; branchId: number; orgPath: string }>(
+    tx,
+    sql`WITH v AS MATERIALIZED (
+        SELECT * FROM unnest(${arr(tids, 'int')}, ${arr(memberIds, 'int')}, ${arr(to.map((b) => b.id), 'int')}, ${arr(to.map((b) => b.path), 'text')},
+                             ${arr(go.map((c) => c.at.toISOString()), 'timestamptz')}, ${arr(go.map((c) => `组织关系转接#${c.transfer.id}`), 'text')})
+               AS v(tid, mid, b, p, at, note)),
+      locked AS (
+        SELECT m.id, m.branch_id, m.org_path FROM members m WHERE m.id = ANY(${arr(memberIds, 'int')}) ORDER BY m.id FOR UPDATE),
+      ended AS (
+        UPDATE memberships AS ms SET ended_at = v.at, end_reason = 'TRANSFER', note = v.note
+          FROM v WHERE ms.member_id = v.mid AND ms.member_id = ANY(${arr(memberIds, 'int')}) AND ms.ended_at IS NULL
+                   AND (SELECT count(*) FROM locked) >= 0
+        RETURNING 1),
+      started AS (
+        INSERT INTO memberships (member_id, branch_id, started_at, start_reason, note)
+        SELECT v.mid, v.b, v.at, 'TRANSFER', v.note FROM v WHERE (SELECT count(*) FROM ended) >= 0
+        RETURNING 1),
+      moved AS (
+        UPDATE members AS m SET branch_id = v.b, org_path = v.p, updated_at = v.at
+          FROM v WHERE m.id = v.mid AND m.id = ANY(${arr(memberIds, 'int')}) AND (SELECT count(*) FROM locked) >= 0
+        RETURNING 1),
+      closed AS (
+        UPDATE transfers AS t SET status = 'COMPLETED', ended_at = v.at, final_branch_id = v.b
+          FROM v WHERE t.id = v.tid AND t.id = ANY(${arr(tids, 'int')})
+        RETURNING 1)
+      SELECT l.id, l.branch_id AS "branchId", l.org_path AS "orgPath" FROM locked l
+       WHERE (SELECT count(*) FROM started) + (SELECT count(*) FROM moved) + (SELECT count(*) FROM closed) >= 0`,
+  );
+  const byMember = new Map(before.map((m) => [m.id, m]));
 
   const audits: BulkAudit[] = [];
   const notices: BulkNotice[] = [];
