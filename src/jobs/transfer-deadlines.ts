@@ -95,14 +95,16 @@ async function approveDueBatch(tx: Tx, ctx: AppContext, now: Date): Promise<numb
   if (lockedRows.length === 0) return 0;
 
   // Decided by id (the primary key) with the state checked again: a node decided since the snapshot
-  // of the lock statement stays as it is.
+  // of the lock statement stays as it is. The state is compared as text so that the partial index of
+  // pending nodes cannot serve this statement: with the statistics of a moment before the due nodes
+  // appeared, the planner read every due node through it for every batch instead of the ids.
   const decided: NodeRow[] = await tx
     .update(transferNodes)
     .set({ state: 'AUTO_APPROVED', decidedAt: sql`${transferNodes.dueAt}`, decidedByPersonId: null, decidedByName: null, decidedByOrgId: null })
     .where(
       and(
         sql`${transferNodes.id} = ANY(${arr(lockedRows.map((r) => r.node), 'int')})`,
-        eq(transferNodes.state, 'PENDING'),
+        sql`${transferNodes.state}::text = 'PENDING'`,
         eq(transferNodes.timeoutAction, 'AUTO_APPROVE'),
         lte(transferNodes.dueAt, now),
       ),
