@@ -4,8 +4,8 @@ import { transferNodes, transfers } from '../db/schema';
 import { DAY_MS, NODE_REMIND_DAYS, NODE_KIND_LABELS, dueAt } from '../domain/transfers';
 import type { AuditEntry } from '../server/audit';
 import type { AppContext } from '../server/context';
-import { advance, completeMany, noticeMany, writeAuditMany, type BulkNotice, type Completion } from '../server/modules/transfers/transfers.engine';
-import type { NodeRow, TransferRow } from '../server/modules/transfers/transfers.repo';
+import { advance, completeMany, noticeMany, writeAuditMany, type BulkNotice, type Completion, type CompletingTransfer } from '../server/modules/transfers/transfers.engine';
+import type { TransferRow } from '../server/modules/transfers/transfers.repo';
 
 const SYSTEM = { name: '系统自动通过' };
 /** Due nodes decided per transaction: large enough that per-statement costs vanish, small enough to keep locks short. */
@@ -98,7 +98,7 @@ async function approveDueBatch(tx: Tx, ctx: AppContext, now: Date): Promise<numb
   // of the lock statement stays as it is. The state is compared as text so that the partial index of
   // pending nodes cannot serve this statement: with the statistics of a moment before the due nodes
   // appeared, the planner read every due node through it for every batch instead of the ids.
-  const decided: NodeRow[] = await tx
+  const decided = await tx
     .update(transferNodes)
     .set({ state: 'AUTO_APPROVED', decidedAt: sql`${transferNodes.dueAt}`, decidedByPersonId: null, decidedByName: null, decidedByOrgId: null })
     .where(
@@ -109,12 +109,24 @@ async function approveDueBatch(tx: Tx, ctx: AppContext, now: Date): Promise<numb
         lte(transferNodes.dueAt, now),
       ),
     )
-    .returning();
+    // Only what the batch uses: rows of 10,000 nodes and transfers cost more to parse than to write.
+    .returning({ id: transferNodes.id, transferId: transferNodes.transferId, seq: transferNodes.seq, kind: transferNodes.kind, orgId: transferNodes.orgId, dueAt: transferNodes.dueAt });
   if (decided.length === 0) return 0;
   decided.sort((a, b) => a.dueAt!.getTime() - b.dueAt!.getTime() || a.id - b.id);
   // Read after the lock: the latest committed rows.
-  const locked = await tx.select().from(transfers).where(sql`${transfers.id} = ANY(${arr([...new Set(decided.map((n) => n.transferId))], 'int')})`);
-  const byId = new Map<number, TransferRow>(locked.map((t) => [t.id, t]));
+  const locked = await tx
+    .select({
+      id: transfers.id,
+      memberId: transfers.memberId,
+      memberName: transfers.memberName,
+      fromPath: transfers.fromPath,
+      reason: transfers.reason,
+      toOrgId: transfers.toOrgId,
+      startedByOrgId: transfers.startedByOrgId,
+    })
+    .from(transfers)
+    .where(sql`${transfers.id} = ANY(${arr([...new Set(decided.map((n) => n.transferId))], 'int')})`);
+  const byId = new Map<number, CompletingTransfer>(locked.map((t) => [t.id, t]));
 
   // What follows each decided node (TR-2/3): the next waiting node opens at the due time, or the
   // transfer completes — in bulk for a transfer to a branch, through `advance` for the rest.
@@ -164,6 +176,12 @@ async function approveDueBatch(tx: Tx, ctx: AppContext, now: Date): Promise<numb
   const ordered = audits.flatMap((a) => [a, ...(completedAudit.get(Number(a.objectId)) ?? [])]);
   await writeAuditMany(tx, ctx.clock.now(), SYSTEM, ordered);
   await noticeMany(tx, [...notices, ...done.notices]);
-  for (const c of [...other, ...done.rest]) await advance(tx, ctx, c.transfer, c.at, SYSTEM);
+  const rest = [...other, ...done.rest];
+  if (rest.length > 0) {
+    const full = new Map<number, TransferRow>(
+      (await tx.select().from(transfers).where(sql`${transfers.id} = ANY(${arr(rest.map((c) => c.transfer.id), 'int')})`)).map((t) => [t.id, t]),
+    );
+    for (const c of rest) await advance(tx, ctx, full.get(c.transfer.id)!, c.at, SYSTEM);
+  }
   return decided.length;
 }

@@ -134,9 +134,12 @@ export function nodeLabel(node: Pick<NodeRow, 'kind'>): string {
   return NODE_KIND_LABELS[node.kind];
 }
 
+/** What a bulk completion reads of a transfer (the sweep selects only these columns). */
+export type CompletingTransfer = Pick<TransferRow, 'id' | 'memberId' | 'memberName' | 'fromPath' | 'reason' | 'toOrgId' | 'startedByOrgId'>;
+
 /** A transfer whose last node was just decided and whose member goes to `branchId` at `at`. */
 export interface Completion {
-  transfer: TransferRow;
+  transfer: CompletingTransfer;
   at: Date;
 }
 
