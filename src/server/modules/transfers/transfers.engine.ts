@@ -244,30 +244,40 @@ export interface BulkNotice {
   at: Date;
 }
 
-/** Audit rows of one actor in one statement, in the given order: the same columns as writeAudit. */
+/**
+ * Audit rows of one actor in one statement, in the given order: the same columns as writeAudit. The
+ * rows travel as one JSON parameter: node-postgres escapes every element of an array parameter in
+ * JavaScript, which for the sweep's 30,000 rows per batch cost more than the insert itself.
+ */
 export async function writeAuditMany(tx: Tx, at: Date, who: AuditWho, rows: AuditEntry[]): Promise<void> {
   for (let i = 0; i < rows.length; i += 5000) {
-    const part = rows.slice(i, i + 5000);
+    const part = rows.slice(i, i + 5000).map((e) => ({
+      action: e.action,
+      ot: e.objectType ?? null,
+      oid: e.objectId === undefined ? null : String(e.objectId),
+      label: e.objectLabel ?? null,
+      path: e.orgPath ?? null,
+      changes: e.changes ?? null,
+      result: e.result,
+      reason: e.reason ?? null,
+    }));
     await tx.execute(sql`INSERT INTO audit_log (at, actor_person_id, actor_name, acting_org_id, ip, request_id, action, object_type, object_id, object_label, org_path, changes, result, reason)
         SELECT ${at.toISOString()}::timestamptz, ${who?.personId ?? null}::int, ${who?.name ?? null}::text, ${who?.actingOrgId ?? null}::int,
-               ${who?.ip ?? null}::text, ${who?.requestId ?? null}::text, v.action, v.ot, v.oid, v.label, v.path, v.changes::jsonb, v.result::audit_result, v.reason
-          FROM unnest(${arr(part.map((e) => e.action), 'text')}, ${arr(part.map((e) => e.objectType ?? null), 'text')},
-                      ${arr(part.map((e) => (e.objectId === undefined ? null : String(e.objectId))), 'text')}, ${arr(part.map((e) => e.objectLabel ?? null), 'text')},
-                      ${arr(part.map((e) => e.orgPath ?? null), 'text')}, ${arr(part.map((e) => (e.changes ? JSON.stringify(e.changes) : null)), 'text')},
-                      ${arr(part.map((e) => e.result), 'text')}, ${arr(part.map((e) => e.reason ?? null), 'text')})
+               ${who?.ip ?? null}::text, ${who?.requestId ?? null}::text, v.action, v.ot, v.oid, v.label, v.path, v.changes, v.result::audit_result, v.reason
+          FROM ROWS FROM (json_to_recordset(${JSON.stringify(part)}::json)
+                          AS (action text, ot text, oid text, label text, path text, changes jsonb, result text, reason text))
                WITH ORDINALITY AS v(action, ot, oid, label, path, changes, result, reason, ord)
          ORDER BY v.ord`);
   }
 }
 
-/** `notice` for many at once; a repeated (node, kind) is skipped, as there. */
+/** `notice` for many at once; a repeated (node, kind) is skipped, as there. One JSON parameter, as above. */
 export async function noticeMany(tx: Tx, list: BulkNotice[]): Promise<void> {
   for (let i = 0; i < list.length; i += 5000) {
-    const part = list.slice(i, i + 5000);
+    const part = list.slice(i, i + 5000).map((n) => ({ o: n.orgId, t: n.transferId, n: n.nodeId, k: n.kind, m: n.message, at: n.at.toISOString() }));
     await tx.execute(sql`INSERT INTO transfer_notices (org_id, transfer_id, node_id, kind, message, created_at)
         SELECT v.o, v.t, v.n, v.k, v.m, v.at
-          FROM unnest(${arr(part.map((n) => n.orgId), 'int')}, ${arr(part.map((n) => n.transferId), 'int')}, ${arr(part.map((n) => n.nodeId), 'int')},
-                      ${arr(part.map((n) => n.kind), 'text')}, ${arr(part.map((n) => n.message), 'text')}, ${arr(part.map((n) => n.at.toISOString()), 'timestamptz')})
+          FROM ROWS FROM (json_to_recordset(${JSON.stringify(part)}::json) AS (o int, t int, n int, k text, m text, at timestamptz))
                WITH ORDINALITY AS v(o, t, n, k, m, at, ord)
          ORDER BY v.ord
         ON CONFLICT DO NOTHING`);
