@@ -176,9 +176,8 @@ export async function completeMany(tx: Tx, items: Completion[]): Promise<{ audit
   const before = await rows<{ id: number; branchId: number; orgPath: string }>(
     tx,
     sql`WITH v AS MATERIALIZED (
-        SELECT * FROM unnest(${arr(tids, 'int')}, ${arr(memberIds, 'int')}, ${arr(to.map((b) => b.id), 'int')}, ${arr(to.map((b) => b.path), 'text')},
-                             ${arr(go.map((c) => c.at.toISOString()), 'timestamptz')}, ${arr(go.map((c) => `组织关系转接#${c.transfer.id}`), 'text')})
-               AS v(tid, mid, b, p, at, note)),
+        SELECT * FROM json_to_recordset(${JSON.stringify(go.map((c, i) => ({ tid: c.transfer.id, mid: c.transfer.memberId, b: to[i]!.id, p: to[i]!.path, at: c.at.toISOString(), note: `组织关系转接#${c.transfer.id}` })))}::json)
+               AS v(tid int, mid int, b int, p text, at timestamptz, note text)),
       locked AS (
         SELECT m.id, m.branch_id, m.org_path FROM members m WHERE m.id = ANY(${arr(memberIds, 'int')}) ORDER BY m.id FOR UPDATE),
       ended AS (
