@@ -1,15 +1,15 @@
 import { and, asc, eq, isNull, lte, sql } from 'drizzle-orm';
-import type { Tx } from '../db/client';
+import { rows, type Tx } from '../db/client';
 import { transferNodes, transfers } from '../db/schema';
 import { DAY_MS, NODE_REMIND_DAYS, NODE_KIND_LABELS, dueAt } from '../domain/transfers';
 import type { AuditEntry } from '../server/audit';
 import type { AppContext } from '../server/context';
-import { advance, completeMany, noticeMany, writeAuditMany, type BulkNotice, type Completion } from '../server/modules/transfers/transfers.engine';
-import type { NodeRow, TransferRow } from '../server/modules/transfers/transfers.repo';
+import { advance, completeMany, noticeMany, writeAuditMany, type BulkNotice, type Completion, type CompletingTransfer } from '../server/modules/transfers/transfers.engine';
+import type { TransferRow } from '../server/modules/transfers/transfers.repo';
 
 const SYSTEM = { name: '系统自动通过' };
 /** Due nodes decided per transaction: large enough that per-statement costs vanish, small enough to keep locks short. */
-export const SWEEP_BATCH = 5000;
+export const SWEEP_BATCH = 10000;
 const SWEEP_WORKERS = 2;
 
 const arr = (values: unknown[], type: string) => sql`${sql.param(values)}::${sql.raw(type)}[]`;
@@ -73,34 +73,60 @@ export async function sweepTransferDeadlines(ctx: AppContext): Promise<{ approve
 async function approveDueBatch(tx: Tx, ctx: AppContext, now: Date): Promise<number> {
   // The transfer row is the lock every decision takes first (decideNode, cancel): held here, no
   // admin can decide these nodes until the batch commits; held by an admin or by the other worker,
-  // the transfer is skipped and the next due one taken instead.
-  const locked = (
-    await tx
-      .select({ t: transfers })
-      .from(transferNodes)
-      .innerJoin(transfers, eq(transfers.id, transferNodes.transferId))
-      .where(and(eq(transferNodes.state, 'PENDING'), eq(transferNodes.timeoutAction, 'AUTO_APPROVE'), lte(transferNodes.dueAt, now), eq(transfers.status, 'OPEN')))
-      .orderBy(asc(transferNodes.dueAt), asc(transferNodes.id))
-      .limit(SWEEP_BATCH)
-      .for('update', { of: transfers, skipLocked: true })
-  ).map((r) => r.t);
-  if (locked.length === 0) return 0;
-  const byId = new Map<number, TransferRow>(locked.map((t) => [t.id, t]));
+  // the transfer is skipped and the next due one taken instead. SKIP LOCKED has to come before the
+  // LIMIT, so the due nodes are sorted before locking: first only a window of the earliest (a top-N
+  // sort in memory, room for the other worker's batch), the whole due set only when that window held
+  // nothing to lock — sorting all of it for every batch was most of the batch's first statement.
+  const lockDue = (window: number | null) =>
+    rows<{ node: number; transfer: number }>(
+      tx,
+      sql`SELECT c.id AS node, t.id AS transfer
+            FROM (SELECT n.id, n.transfer_id, n.due_at FROM transfer_nodes n
+                   WHERE n.state = 'PENDING' AND n.timeout_action = 'AUTO_APPROVE' AND n.due_at <= ${now.toISOString()}::timestamptz
+                   ORDER BY n.due_at, n.id ${window === null ? sql`` : sql`LIMIT ${window}`}) AS c
+            JOIN transfers t ON t.id = c.transfer_id
+           WHERE t.status = 'OPEN'
+           ORDER BY c.due_at, c.id
+           LIMIT ${SWEEP_BATCH}
+             FOR UPDATE OF t SKIP LOCKED`,
+    );
+  let lockedRows = await lockDue(SWEEP_BATCH * (SWEEP_WORKERS + 1));
+  if (lockedRows.length === 0) lockedRows = await lockDue(null);
+  if (lockedRows.length === 0) return 0;
 
-  const decided: NodeRow[] = await tx
+  // Decided by id (the primary key) with the state checked again: a node decided since the snapshot
+  // of the lock statement stays as it is. The state is compared as text so that the partial index of
+  // pending nodes cannot serve this statement: with the statistics of a moment before the due nodes
+  // appeared, the planner read every due node through it for every batch instead of the ids.
+  const decided = await tx
     .update(transferNodes)
     .set({ state: 'AUTO_APPROVED', decidedAt: sql`${transferNodes.dueAt}`, decidedByPersonId: null, decidedByName: null, decidedByOrgId: null })
     .where(
       and(
-        sql`${transferNodes.transferId} = ANY(${arr([...byId.keys()], 'int')})`,
-        eq(transferNodes.state, 'PENDING'),
+        sql`${transferNodes.id} = ANY(${arr(lockedRows.map((r) => r.node), 'int')})`,
+        sql`${transferNodes.state}::text = 'PENDING'`,
         eq(transferNodes.timeoutAction, 'AUTO_APPROVE'),
         lte(transferNodes.dueAt, now),
       ),
     )
-    .returning();
+    // Only what the batch uses: rows of 10,000 nodes and transfers cost more to parse than to write.
+    .returning({ id: transferNodes.id, transferId: transferNodes.transferId, seq: transferNodes.seq, kind: transferNodes.kind, orgId: transferNodes.orgId, dueAt: transferNodes.dueAt });
   if (decided.length === 0) return 0;
   decided.sort((a, b) => a.dueAt!.getTime() - b.dueAt!.getTime() || a.id - b.id);
+  // Read after the lock: the latest committed rows.
+  const locked = await tx
+    .select({
+      id: transfers.id,
+      memberId: transfers.memberId,
+      memberName: transfers.memberName,
+      fromPath: transfers.fromPath,
+      reason: transfers.reason,
+      toOrgId: transfers.toOrgId,
+      startedByOrgId: transfers.startedByOrgId,
+    })
+    .from(transfers)
+    .where(sql`${transfers.id} = ANY(${arr([...new Set(decided.map((n) => n.transferId))], 'int')})`);
+  const byId = new Map<number, CompletingTransfer>(locked.map((t) => [t.id, t]));
 
   // What follows each decided node (TR-2/3): the next waiting node opens at the due time, or the
   // transfer completes — in bulk for a transfer to a branch, through `advance` for the rest.
@@ -141,7 +167,7 @@ async function approveDueBatch(tx: Tx, ctx: AppContext, now: Date): Promise<numb
     await tx.execute(sql`UPDATE transfer_nodes AS n SET state = 'PENDING', opened_at = v.o, due_at = v.d
         FROM unnest(${arr(opened.map((o) => o.id), 'int')}, ${arr(opened.map((o) => o.at.toISOString()), 'timestamptz')},
                     ${arr(opened.map((o) => dueAt(o.at).toISOString()), 'timestamptz')}) AS v(id, o, d)
-       WHERE n.id = v.id`);
+       WHERE n.id = v.id AND n.id = ANY(${arr(opened.map((o) => o.id), 'int')})`);
   }
   const done = await completeMany(tx, toBranch);
   const completedAudit = new Map<number, AuditEntry[]>();
@@ -150,6 +176,12 @@ async function approveDueBatch(tx: Tx, ctx: AppContext, now: Date): Promise<numb
   const ordered = audits.flatMap((a) => [a, ...(completedAudit.get(Number(a.objectId)) ?? [])]);
   await writeAuditMany(tx, ctx.clock.now(), SYSTEM, ordered);
   await noticeMany(tx, [...notices, ...done.notices]);
-  for (const c of [...other, ...done.rest]) await advance(tx, ctx, c.transfer, c.at, SYSTEM);
+  const rest = [...other, ...done.rest];
+  if (rest.length > 0) {
+    const full = new Map<number, TransferRow>(
+      (await tx.select().from(transfers).where(sql`${transfers.id} = ANY(${arr(rest.map((c) => c.transfer.id), 'int')})`)).map((t) => [t.id, t]),
+    );
+    for (const c of rest) await advance(tx, ctx, full.get(c.transfer.id)!, c.at, SYSTEM);
+  }
   return decided.length;
 }
