@@ -1,6 +1,6 @@
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
-import { getTableName, sql, type SQL } from 'drizzle-orm';
+import { getTableName, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
@@ -93,4 +93,23 @@ export async function one<T>(ex: Executor, query: SQL): Promise<T | undefined> {
  */
 export function outer(column: PgColumn): SQL {
   return sql`${sql.identifier(getTableName(column.table))}.${sql.identifier(column.name)}`;
+}
+
+/**
+ * The total of a list: exact up to `limit` matches (counting stops there, so a province-wide list
+ * costs no more than a county's); above it the planner's row estimate of `estimate` (the same matches,
+ * or a cheaper superset whose statistics are better), flagged so the UI says “约”. `matches` and
+ * `estimate` must be different builders: `.limit()` changes the builder it is called on.
+ */
+export async function cappedTotal(
+  ex: Executor,
+  matches: { limit(n: number): SQLWrapper },
+  estimate: SQLWrapper,
+  limit: number,
+): Promise<{ total: number; totalIsEstimate: boolean }> {
+  const capped = await one<{ n: number }>(ex, sql`SELECT count(*)::int AS n FROM (${matches.limit(limit + 1)}) AS capped`);
+  if (capped!.n <= limit) return { total: capped!.n, totalIsEstimate: false };
+  const plan = await one<{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] }>(ex, sql`EXPLAIN (FORMAT JSON) ${estimate}`);
+  const rowsEstimate = Math.round(plan!['QUERY PLAN'][0].Plan['Plan Rows']);
+  return { total: Math.max(rowsEstimate, limit + 1), totalIsEstimate: true };
 }

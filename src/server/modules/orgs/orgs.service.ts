@@ -1,4 +1,4 @@
-import { and, asc, count, eq, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import type { CreateOrgRequest, Org, OrgSummary, UpdateOrgRequest } from '../../../contracts/orgs';
 import type { Page } from '../../../contracts/common';
 import { orgs } from '../../../db/schema';
@@ -21,7 +21,7 @@ import { childPath, pathIds } from '../../../domain/scope';
 import { regionExists, regionFullName } from '../../../lib/regions';
 import { adminAuditActor, diffFields, refuseOutOfScope, writeAudit } from '../../audit';
 import type { AdminActor, AppContext } from '../../context';
-import type { Tx } from '../../../db/client';
+import { cappedTotal, type Tx } from '../../../db/client';
 import { moveTransferPaths, openTransferCount } from '../transfers/transfers.repo';
 import {
   countsOf,
@@ -32,6 +32,7 @@ import {
   listChildren,
   moveSubtree,
   namesOf,
+  orgNameCandidates,
   orgNameMatches,
   nextOrgId,
   summaryColumns,
@@ -125,28 +126,34 @@ export async function searchOrgs(
   actor: AdminActor,
   q: { q: string; kind?: OrgRow['kind']; page: number; pageSize: number },
 ) {
-  const where = and(
-    isNull(orgs.deletedAt),
-    inSubtree(orgs.path, actor.scope.path),
-    orgNameMatches(q.q),
-    q.kind ? eq(orgs.kind, q.kind) : undefined,
-  );
-  const [items, [total]] = await Promise.all([
-    ctx.database.readDb
+  const inScope = and(isNull(orgs.deletedAt), inSubtree(orgs.path, actor.scope.path), q.kind ? eq(orgs.kind, q.kind) : undefined);
+  const where = and(inScope, orgNameMatches(q.q));
+  const candidates = orgNameCandidates(q.q);
+  const rdb = ctx.database.readDb;
+  // “团支部” matches every branch of a province: the total is counted up to the exact-count limit,
+  // like the member list's, and above it estimated from the gram index's statistics.
+  const [items, { total, totalIsEstimate }] = await Promise.all([
+    rdb
       .select(summaryColumns)
       .from(orgs)
       .where(where)
       .orderBy(asc(orgs.depth), asc(sql`char_length(${orgs.name})`), asc(orgs.name), asc(orgs.id))
       .limit(q.pageSize)
       .offset((q.page - 1) * q.pageSize),
-    ctx.database.readDb.select({ n: count() }).from(orgs).where(where),
+    cappedTotal(
+      rdb,
+      rdb.select({ one: sql`1` }).from(orgs).where(where),
+      rdb.select({ one: sql`1` }).from(orgs).where(candidates ? and(inScope, candidates) : where),
+      ctx.config.exactCountLimit,
+    ),
   ]);
   const scopeIndex = pathIds(actor.scope.path).length - 1;
   const ancestorIds = [...new Set(items.flatMap((o) => pathIds(o.path).slice(scopeIndex, -1)))];
   const names = await namesOf(ctx.db, ancestorIds);
   return {
     items: items.map((o) => ({ ...toSummary(o), pathNames: pathIds(o.path).slice(scopeIndex, -1).map((id) => names.get(id) ?? '') })),
-    total: total?.n ?? 0,
+    total,
+    totalIsEstimate,
     page: q.page,
     pageSize: q.pageSize,
   };
