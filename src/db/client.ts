@@ -98,8 +98,10 @@ export function outer(column: PgColumn): SQL {
 /**
  * The total of a list: exact up to `limit` matches (counting stops there, so a province-wide list
  * costs no more than a county's); above it the planner's row estimate of `estimate` (the same matches,
- * or a cheaper superset whose statistics are better), flagged so the UI says “约”. `matches` and
- * `estimate` must be different builders: `.limit()` changes the builder it is called on.
+ * or a cheaper superset whose statistics are better), flagged so the UI says “约”. When the estimate
+ * alone is far above the limit the count is not run at all: it would stop at the limit anyway, after
+ * reading `limit` index entries (most of a province-wide list's time). `matches` and `estimate` must
+ * be different builders: `.limit()` changes the builder it is called on.
  */
 export async function cappedTotal(
   ex: Executor,
@@ -107,9 +109,13 @@ export async function cappedTotal(
   estimate: SQLWrapper,
   limit: number,
 ): Promise<{ total: number; totalIsEstimate: boolean }> {
-  const capped = await one<{ n: number }>(ex, sql`SELECT count(*)::int AS n FROM (${matches.limit(limit + 1)}) AS capped`);
-  if (capped!.n <= limit) return { total: capped!.n, totalIsEstimate: false };
   const plan = await one<{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] }>(ex, sql`EXPLAIN (FORMAT JSON) ${estimate}`);
   const rowsEstimate = Math.round(plan!['QUERY PLAN'][0].Plan['Plan Rows']);
+  if (rowsEstimate > limit * ESTIMATE_ONLY_ABOVE) return { total: rowsEstimate, totalIsEstimate: true };
+  const capped = await one<{ n: number }>(ex, sql`SELECT count(*)::int AS n FROM (${matches.limit(limit + 1)}) AS capped`);
+  if (capped!.n <= limit) return { total: capped!.n, totalIsEstimate: false };
   return { total: Math.max(rowsEstimate, limit + 1), totalIsEstimate: true };
 }
+
+/** An estimate this many times the exact-count limit is trusted to be above it without counting. */
+const ESTIMATE_ONLY_ABOVE = 5;
