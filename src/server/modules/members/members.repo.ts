@@ -56,6 +56,30 @@ export const memberColumns = {
 
 export type MemberRow = Awaited<ReturnType<typeof selectMembers>>[number];
 
+/** The columns a list row shows (`toListItem`): a page reads and maps these, not the whole record. */
+const listColumns = {
+  id: members.id,
+  personId: members.personId,
+  name: persons.name,
+  idNumber: persons.idNumberMasked,
+  gender: persons.gender,
+  birthDate: persons.birthDate,
+  phone: persons.phoneMasked,
+  ethnicity: members.ethnicity,
+  politicalStatus: members.politicalStatus,
+  joinedLeagueAt: members.joinedLeagueAt,
+  branchId: members.branchId,
+  branchName: orgs.name,
+  isCadre: members.isCadre,
+  leaguePosition: members.leaguePosition,
+  identityStatus: members.identityStatus,
+  profileComplete: members.profileComplete,
+  graduateStatus: members.graduateStatus,
+  status: members.status,
+  createdAt: members.createdAt,
+};
+export type MemberListRow = Pick<MemberRow, keyof typeof listColumns>;
+
 function selectMembers(ex: Executor, where: SQL | undefined) {
   return ex
     .select(memberColumns)
@@ -145,7 +169,12 @@ export async function listMembers(ex: Executor, f: MemberFilter, sort: ListMembe
       ? ex.select({ one: sql`1` }).from(members).innerJoin(persons, eq(persons.id, members.personId)).where(where)
       : ex.select({ one: sql`1` }).from(members).where(where);
   const [items, { total, totalIsEstimate }] = await Promise.all([
-    selectMembers(ex, where)
+    ex
+      .select(listColumns)
+      .from(members)
+      .innerJoin(persons, eq(persons.id, members.personId))
+      .innerJoin(orgs, eq(orgs.id, members.branchId))
+      .where(where)
       .orderBy(...SORTS[sort])
       .limit(pageSize)
       .offset((page - 1) * pageSize),

@@ -39,6 +39,7 @@ import {
   listMembers as listMemberRows,
   membershipHistory,
   type MemberFilter,
+  type MemberListRow,
   type MemberRow,
 } from './members.repo';
 
@@ -77,7 +78,7 @@ function factsOf(row: MemberRow): RecordFacts {
   return { ...row, hasPhone: row.phoneIdx !== null };
 }
 
-export function toListItem(row: MemberRow): MemberListItem {
+export function toListItem(row: MemberListRow): MemberListItem {
   return {
     id: row.id,
     personId: row.personId,
