@@ -120,7 +120,7 @@ export async function cappedTotal(
  * The planner's row estimate of a query. It changes only when ANALYZE runs, so it is kept for a minute
  * per database and query (the pages of one list ask for the same one); a round trip fewer per page.
  */
-async function plannedRows(ex: Executor, query: SQLWrapper): Promise<number> {
+export async function plannedRows(ex: Executor, query: SQLWrapper): Promise<number> {
   const { sql: text, params } = keyDialect.sqlToQuery(query.getSQL());
   const key = `${text}\u0000${JSON.stringify(params, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))}`;
   let cache = estimateCache.get(ex);
@@ -140,4 +140,4 @@ const ESTIMATE_TTL_MS = 60_000;
 const ESTIMATE_CACHE_SIZE = 1000;
 
 /** An estimate this many times the exact-count limit is trusted to be above it without counting. */
-const ESTIMATE_ONLY_ABOVE = 5;
+export const ESTIMATE_ONLY_ABOVE = 5;

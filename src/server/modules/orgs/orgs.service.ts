@@ -21,7 +21,7 @@ import { childPath, pathIds } from '../../../domain/scope';
 import { regionExists, regionFullName } from '../../../lib/regions';
 import { adminAuditActor, diffFields, refuseOutOfScope, writeAudit } from '../../audit';
 import type { AdminActor, AppContext } from '../../context';
-import { cappedTotal, type Tx } from '../../../db/client';
+import { ESTIMATE_ONLY_ABOVE, plannedRows, type Tx } from '../../../db/client';
 import { moveTransferPaths, openTransferCount } from '../transfers/transfers.repo';
 import {
   countsOf,
@@ -129,24 +129,50 @@ export async function searchOrgs(
   const inScope = and(isNull(orgs.deletedAt), inSubtree(orgs.path, actor.scope.path), q.kind ? eq(orgs.kind, q.kind) : undefined);
   const where = and(inScope, orgNameMatches(q.q));
   const candidates = orgNameCandidates(q.q);
-  const rdb = ctx.database.readDb;
-  // “团支部” matches every branch of a province: the total is counted up to the exact-count limit,
-  // like the member list's, and above it estimated from the gram index's statistics.
-  const [items, { total, totalIsEstimate }] = await Promise.all([
-    rdb
+  const rankedPage = () =>
+    ctx.database.readDb
       .select(summaryColumns)
       .from(orgs)
       .where(where)
       .orderBy(asc(orgs.depth), asc(sql`char_length(${orgs.name})`), asc(orgs.name), asc(orgs.id))
       .limit(q.pageSize)
-      .offset((q.page - 1) * q.pageSize),
-    cappedTotal(
-      rdb,
-      rdb.select({ one: sql`1` }).from(orgs).where(where),
-      rdb.select({ one: sql`1` }).from(orgs).where(candidates ? and(inScope, candidates) : where),
-      ctx.config.exactCountLimit,
-    ),
-  ]);
+      .offset((q.page - 1) * q.pageSize);
+  const rdb = ctx.database.readDb;
+  const limit = ctx.config.exactCountLimit;
+  let items: SummaryRow[];
+  let total: number;
+  let totalIsEstimate = false;
+  // “团支部” matches every branch of a province: the total is counted up to the exact-count limit,
+  // like the member list's, and above it estimated from the gram index's statistics.
+  const estimate = await plannedRows(rdb, rdb.select({ one: sql`1` }).from(orgs).where(candidates ? and(inScope, candidates) : where));
+  if (estimate <= limit * ESTIMATE_ONLY_ABOVE) {
+    // Usually a few thousand matches at most: one scan gives both the total (up to the limit) and
+    // the page, ranked among the matches it read; the summary columns are read for the page only.
+    const m = rdb.$with('m').as(
+      rdb.select({ id: orgs.id, depth: orgs.depth, len: sql<number>`char_length(${orgs.name})`.as('len'), name: orgs.name }).from(orgs).where(where).limit(limit + 1),
+    );
+    const p = rdb.$with('p').as(rdb.select({ pageId: m.id }).from(m).orderBy(asc(m.depth), asc(m.len), asc(m.name), asc(m.id)).limit(q.pageSize).offset((q.page - 1) * q.pageSize));
+    const rows = await rdb
+      .with(m, p)
+      .select({ ...summaryColumns, matches: sql<number>`c.n` })
+      .from(sql`(SELECT count(*)::int AS n FROM ${m}) AS c`)
+      .leftJoin(p, sql`true`)
+      .leftJoin(orgs, eq(orgs.id, p.pageId))
+      .orderBy(asc(orgs.depth), asc(sql`char_length(${orgs.name})`), asc(orgs.name), asc(orgs.id));
+    total = rows[0]?.matches ?? 0;
+    if (total <= limit) {
+      items = rows.filter((r) => r.id !== null).map(({ matches: _m, ...r }) => r as SummaryRow);
+    } else {
+      // More than the limit after all: the page needs every match ranked.
+      items = await rankedPage();
+      total = Math.max(estimate, limit + 1);
+      totalIsEstimate = true;
+    }
+  } else {
+    items = await rankedPage();
+    total = estimate;
+    totalIsEstimate = true;
+  }
   const scopeIndex = pathIds(actor.scope.path).length - 1;
   const ancestorIds = [...new Set(items.flatMap((o) => pathIds(o.path).slice(scopeIndex, -1)))];
   const names = await namesOf(ctx.db, ancestorIds);
