@@ -140,4 +140,4 @@ const ESTIMATE_TTL_MS = 60_000;
 const ESTIMATE_CACHE_SIZE = 1000;
 
 /** An estimate this many times the exact-count limit is trusted to be above it without counting. */
-export const ESTIMATE_ONLY_ABOVE = 5;
+const ESTIMATE_ONLY_ABOVE = 5;

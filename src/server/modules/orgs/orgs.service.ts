@@ -21,7 +21,7 @@ import { childPath, pathIds } from '../../../domain/scope';
 import { regionExists, regionFullName } from '../../../lib/regions';
 import { adminAuditActor, diffFields, refuseOutOfScope, writeAudit } from '../../audit';
 import type { AdminActor, AppContext } from '../../context';
-import { ESTIMATE_ONLY_ABOVE, plannedRows, type Tx } from '../../../db/client';
+import { cappedTotal, plannedRows, type Tx } from '../../../db/client';
 import { moveTransferPaths, openTransferCount } from '../transfers/transfers.repo';
 import {
   countsOf,
@@ -129,23 +129,29 @@ export async function searchOrgs(
   const inScope = and(isNull(orgs.deletedAt), inSubtree(orgs.path, actor.scope.path), q.kind ? eq(orgs.kind, q.kind) : undefined);
   const where = and(inScope, orgNameMatches(q.q));
   const candidates = orgNameCandidates(q.q);
+  const rdb = ctx.database.readDb;
   const rankedPage = () =>
-    ctx.database.readDb
+    rdb
       .select(summaryColumns)
       .from(orgs)
       .where(where)
       .orderBy(asc(orgs.depth), asc(sql`char_length(${orgs.name})`), asc(orgs.name), asc(orgs.id))
       .limit(q.pageSize)
       .offset((q.page - 1) * q.pageSize);
-  const rdb = ctx.database.readDb;
   const limit = ctx.config.exactCountLimit;
   let items: SummaryRow[];
   let total: number;
   let totalIsEstimate = false;
   // “团支部” matches every branch of a province: the total is counted up to the exact-count limit,
   // like the member list's, and above it estimated from the gram index's statistics.
-  const estimate = await plannedRows(rdb, rdb.select({ one: sql`1` }).from(orgs).where(candidates ? and(inScope, candidates) : where));
-  if (estimate <= limit * ESTIMATE_ONLY_ABOVE) {
+  const candidateRows = () => rdb.select({ one: sql`1` }).from(orgs).where(candidates ? and(inScope, candidates) : where);
+  const estimate = await plannedRows(rdb, candidateRows());
+  if (estimate > limit) {
+    // Common: the ranked page and the capped count (or the estimate alone) side by side.
+    const [page, counted] = await Promise.all([rankedPage(), cappedTotal(rdb, rdb.select({ one: sql`1` }).from(orgs).where(where), candidateRows(), limit)]);
+    items = page;
+    ({ total, totalIsEstimate } = counted);
+  } else {
     // Usually a few thousand matches at most: one scan gives both the total (up to the limit) and
     // the page, ranked among the matches it read; the summary columns are read for the page only.
     const m = rdb.$with('m').as(
@@ -163,15 +169,11 @@ export async function searchOrgs(
     if (total <= limit) {
       items = rows.filter((r) => r.id !== null).map(({ matches: _m, ...r }) => r as SummaryRow);
     } else {
-      // More than the limit after all: the page needs every match ranked.
+      // More than the limit after all (the statistics missed): the page needs every match ranked.
       items = await rankedPage();
       total = Math.max(estimate, limit + 1);
       totalIsEstimate = true;
     }
-  } else {
-    items = await rankedPage();
-    total = estimate;
-    totalIsEstimate = true;
   }
   const scopeIndex = pathIds(actor.scope.path).length - 1;
   const ancestorIds = [...new Set(items.flatMap((o) => pathIds(o.path).slice(scopeIndex, -1)))];
