@@ -1,7 +1,7 @@
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
-import { getTableName, sql, type SQL } from 'drizzle-orm';
-import type { PgColumn } from 'drizzle-orm/pg-core';
+import { getTableName, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
+import { PgDialect, type PgColumn } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -94,3 +94,50 @@ export async function one<T>(ex: Executor, query: SQL): Promise<T | undefined> {
 export function outer(column: PgColumn): SQL {
   return sql`${sql.identifier(getTableName(column.table))}.${sql.identifier(column.name)}`;
 }
+
+/**
+ * The total of a list: exact up to `limit` matches (counting stops there, so a province-wide list
+ * costs no more than a county's); above it the planner's row estimate of `estimate` (the same matches,
+ * or a cheaper superset whose statistics are better), flagged so the UI says “约”. When the estimate
+ * alone is far above the limit the count is not run at all: it would stop at the limit anyway, after
+ * reading `limit` index entries (most of a province-wide list's time). `matches` and `estimate` must
+ * be different builders: `.limit()` changes the builder it is called on.
+ */
+export async function cappedTotal(
+  ex: Executor,
+  matches: { limit(n: number): SQLWrapper },
+  estimate: SQLWrapper,
+  limit: number,
+): Promise<{ total: number; totalIsEstimate: boolean }> {
+  const rowsEstimate = await plannedRows(ex, estimate);
+  if (rowsEstimate > limit * ESTIMATE_ONLY_ABOVE) return { total: rowsEstimate, totalIsEstimate: true };
+  const capped = await one<{ n: number }>(ex, sql`SELECT count(*)::int AS n FROM (${matches.limit(limit + 1)}) AS capped`);
+  if (capped!.n <= limit) return { total: capped!.n, totalIsEstimate: false };
+  return { total: Math.max(rowsEstimate, limit + 1), totalIsEstimate: true };
+}
+
+/**
+ * The planner's row estimate of a query. It changes only when ANALYZE runs, so it is kept for a minute
+ * per database and query (the pages of one list ask for the same one); a round trip fewer per page.
+ */
+export async function plannedRows(ex: Executor, query: SQLWrapper): Promise<number> {
+  const { sql: text, params } = keyDialect.sqlToQuery(query.getSQL());
+  const key = `${text}\u0000${JSON.stringify(params, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))}`;
+  let cache = estimateCache.get(ex);
+  if (!cache) estimateCache.set(ex, (cache = new Map()));
+  const now = Date.now();
+  const hit = cache.get(key);
+  if (hit && now - hit.at < ESTIMATE_TTL_MS) return hit.rows;
+  const plan = await one<{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] }>(ex, sql`EXPLAIN (FORMAT JSON) ${query}`);
+  const rows = Math.round(plan!['QUERY PLAN'][0].Plan['Plan Rows']);
+  if (cache.size >= ESTIMATE_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+  cache.set(key, { rows, at: now });
+  return rows;
+}
+const keyDialect = new PgDialect();
+const estimateCache = new WeakMap<Executor, Map<string, { rows: number; at: number }>>();
+const ESTIMATE_TTL_MS = 60_000;
+const ESTIMATE_CACHE_SIZE = 1000;
+
+/** An estimate this many times the exact-count limit is trusted to be above it without counting. */
+const ESTIMATE_ONLY_ABOVE = 5;

@@ -226,6 +226,29 @@ describe('GET /api/orgs (search)', () => {
     const empty = await university.get('/api/orgs?q=');
     expect(empty.status).toBe(400);
   });
+
+  it('counts exactly up to EXACT_COUNT_LIMIT and above it estimates, flagged, with the same ranked pages', async () => {
+    const small = await createTestApp({ env: { EXACT_COUNT_LIMIT: '2' } });
+    try {
+      const sf = new Factory(small);
+      const st = await sf.tree();
+      const admin = (await sf.admin(st.university)).client;
+      const res = await admin.get(`/api/orgs?q=${encodeURIComponent('计算机')}`);
+      expect(res.status).toBe(200);
+      expect(res.body.items.map((o: { id: number }) => o.id)).toEqual([st.collegeA.id, st.branchA1.id, st.branchA2.id]);
+      expect(res.body.totalIsEstimate).toBe(true);
+      expect(res.body.total).toBeGreaterThan(2);
+      const paged = await admin.get(`/api/orgs?q=${encodeURIComponent('计算机')}&page=2&pageSize=2`);
+      expect(paged.body.items.map((o: { id: number }) => o.id)).toEqual([st.branchA2.id]);
+      const narrowed = await admin.get(`/api/orgs?q=${encodeURIComponent('计算机1班')}`);
+      expect(narrowed.body).toMatchObject({ total: 1, totalIsEstimate: false });
+      expect(narrowed.body.items.map((o: { id: number }) => o.id)).toEqual([st.branchA1.id]);
+      const beyond = await admin.get(`/api/orgs?q=${encodeURIComponent('计算机1班')}&page=3&pageSize=1`);
+      expect(beyond.body).toMatchObject({ items: [], total: 1, totalIsEstimate: false });
+    } finally {
+      await small.close();
+    }
+  });
 });
 
 describe('POST /api/orgs', () => {

@@ -39,7 +39,7 @@ export function OrgSearchBox({ actingOrgId, onPick }: { actingOrgId: number; onP
         placeholder="搜索组织名称"
         allowClear
         aria-label="搜索组织"
-        suffix={text.trim() && total > hits.length ? <Typography.Text type="secondary" style={{ fontSize: 12 }}>前{hits.length}/{total}</Typography.Text> : undefined}
+        suffix={text.trim() && total > hits.length ? <Typography.Text type="secondary" style={{ fontSize: 12 }}>前{hits.length}/{search.data?.totalIsEstimate ? '约' : ''}{total}</Typography.Text> : undefined}
       />
     </AutoComplete>
   );

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { and, eq, isNull, ne, sql } from 'drizzle-orm';
-import type { Executor } from '../../../db/client';
-import { accounts, persons, sessions } from '../../../db/schema';
+import { outer, type Executor } from '../../../db/client';
+import { accounts, adminGrants, orgs, persons, sessions } from '../../../db/schema';
 
 export const SESSION_TOUCH_INTERVAL_MS = 60_000;
 
@@ -25,7 +25,13 @@ export async function createSession(ex: Executor, personId: number, now: Date, i
   return { token, csrfToken, id: sessionIdOf(token) };
 }
 
-export async function loadSession(ex: Executor, token: string) {
+/**
+ * The session of `token` with its person and account, in one round trip. With `orgId` it also brings
+ * the person's active admin grant for that (live) org with the org's scope facts (null when none); with
+ * `member` the person's member id (null when none). Every request's checks read this one row.
+ */
+export async function loadSession(ex: Executor, token: string, want: { orgId?: number; member?: boolean } = {}) {
+  const orgId = want.orgId;
   const [row] = await ex
     .select({
       id: sessions.id,
@@ -38,10 +44,27 @@ export async function loadSession(ex: Executor, token: string) {
       name: persons.name,
       mustChangePassword: accounts.mustChangePassword,
       disabledAt: accounts.disabledAt,
+      scope: {
+        orgId: orgs.id,
+        path: orgs.path,
+        name: orgs.name,
+        kind: orgs.kind,
+        leadershipLevel: orgs.leadershipLevel,
+        industryCategory: orgs.industryCategory,
+      },
+      memberId: want.member
+        ? sql<number | null>`(SELECT m.id FROM members m WHERE m.person_id = ${outer(sessions.personId)})`
+        : sql<number | null>`NULL::int`,
     })
     .from(sessions)
     .innerJoin(persons, eq(persons.id, sessions.personId))
     .innerJoin(accounts, eq(accounts.personId, sessions.personId))
+    // At most one active grant per person and org (admin_grants_one_active_key): the join adds no rows.
+    .leftJoin(
+      adminGrants,
+      orgId === undefined ? sql`false` : and(eq(adminGrants.personId, sessions.personId), eq(adminGrants.orgId, orgId), isNull(adminGrants.revokedAt)),
+    )
+    .leftJoin(orgs, and(eq(orgs.id, adminGrants.orgId), isNull(orgs.deletedAt)))
     .where(eq(sessions.id, sessionIdOf(token)));
   return row ?? null;
 }

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, like, sql, type SQL } from 'drizzle-orm';
 import type { ListMembersQuery } from '../../../contracts/members';
-import { one, outer, type Executor } from '../../../db/client';
+import { cappedTotal, outer, type Executor } from '../../../db/client';
 import { members, memberships, orgs, persons } from '../../../db/schema';
 import { inSubtree } from '../orgs/orgs.repo';
 
@@ -55,6 +55,30 @@ export const memberColumns = {
 };
 
 export type MemberRow = Awaited<ReturnType<typeof selectMembers>>[number];
+
+/** The columns a list row shows (`toListItem`): a page reads and maps these, not the whole record. */
+const listColumns = {
+  id: members.id,
+  personId: members.personId,
+  name: persons.name,
+  idNumber: persons.idNumberMasked,
+  gender: persons.gender,
+  birthDate: persons.birthDate,
+  phone: persons.phoneMasked,
+  ethnicity: members.ethnicity,
+  politicalStatus: members.politicalStatus,
+  joinedLeagueAt: members.joinedLeagueAt,
+  branchId: members.branchId,
+  branchName: orgs.name,
+  isCadre: members.isCadre,
+  leaguePosition: members.leaguePosition,
+  identityStatus: members.identityStatus,
+  profileComplete: members.profileComplete,
+  graduateStatus: members.graduateStatus,
+  status: members.status,
+  createdAt: members.createdAt,
+};
+export type MemberListRow = Pick<MemberRow, keyof typeof listColumns>;
 
 function selectMembers(ex: Executor, where: SQL | undefined) {
   return ex
@@ -134,29 +158,29 @@ export function memberWhere(f: MemberFilter): SQL {
   )!;
 }
 
-/**
- * One page and its total. The total is exact up to `exactCountLimit` matches (counting stops there, so
- * a province-wide list costs no more than a county's); above it the planner's row estimate is given
- * and flagged, and the UI says “约”. Leadership figures come from the dashboards, which are exact.
- */
+/** One page and its total (exact up to `exactCountLimit`, see `cappedTotal`). */
 export async function listMembers(ex: Executor, f: MemberFilter, sort: ListMembersQuery['sort'], page: number, pageSize: number, exactCountLimit: number) {
   const where = memberWhere(f);
   // The persons join is needed only when a filter is on the person.
   const needsPerson = f.namePrefix !== undefined || f.idNumberIdx !== undefined;
-  const matches = needsPerson
-    ? ex.select({ one: sql`1` }).from(members).innerJoin(persons, eq(persons.id, members.personId)).where(where)
-    : ex.select({ one: sql`1` }).from(members).where(where);
-  const [items, capped] = await Promise.all([
-    selectMembers(ex, where)
+  // A builder each: `.limit()` changes the builder it is called on.
+  const matches = () =>
+    needsPerson
+      ? ex.select({ one: sql`1` }).from(members).innerJoin(persons, eq(persons.id, members.personId)).where(where)
+      : ex.select({ one: sql`1` }).from(members).where(where);
+  const [items, { total, totalIsEstimate }] = await Promise.all([
+    ex
+      .select(listColumns)
+      .from(members)
+      .innerJoin(persons, eq(persons.id, members.personId))
+      .innerJoin(orgs, eq(orgs.id, members.branchId))
+      .where(where)
       .orderBy(...SORTS[sort])
       .limit(pageSize)
       .offset((page - 1) * pageSize),
-    one<{ n: number }>(ex, sql`SELECT count(*)::int AS n FROM (${matches.limit(exactCountLimit + 1)}) AS capped`),
+    cappedTotal(ex, matches(), matches(), exactCountLimit),
   ]);
-  if (capped!.n <= exactCountLimit) return { items, total: capped!.n, totalIsEstimate: false };
-  const plan = await one<{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] }>(ex, sql`EXPLAIN (FORMAT JSON) ${matches}`);
-  const estimate = Math.round(plan!['QUERY PLAN'][0].Plan['Plan Rows']);
-  return { items, total: Math.max(estimate, exactCountLimit + 1), totalIsEstimate: true };
+  return { items, total, totalIsEstimate };
 }
 
 /**

@@ -40,6 +40,7 @@ import {
   listMembers as listMemberRows,
   membershipHistory,
   type MemberFilter,
+  type MemberListRow,
   type MemberRow,
 } from './members.repo';
 
@@ -52,7 +53,7 @@ function factsOf(row: MemberRow): RecordFacts {
   return { ...row, hasPhone: row.phoneIdx !== null };
 }
 
-export function toListItem(row: MemberRow): MemberListItem {
+export function toListItem(row: MemberListRow): MemberListItem {
   return {
     id: row.id,
     personId: row.personId,

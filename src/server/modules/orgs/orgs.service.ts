@@ -1,4 +1,4 @@
-import { and, asc, count, eq, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import type { CreateOrgRequest, Org, OrgSummary, UpdateOrgRequest } from '../../../contracts/orgs';
 import type { Page } from '../../../contracts/common';
 import { orgs } from '../../../db/schema';
@@ -20,7 +20,7 @@ import { childPath, pathIds } from '../../../domain/scope';
 import { regionExists, regionFullName } from '../../../lib/regions';
 import { adminAuditActor, diffFields, refuseOutOfScope, writeAudit } from '../../audit';
 import type { AdminActor, AppContext } from '../../context';
-import type { Tx } from '../../../db/client';
+import { cappedTotal, plannedRows, type Tx } from '../../../db/client';
 import { moveTransferPaths, openTransferCount } from '../transfers/transfers.repo';
 import {
   countsOf,
@@ -31,6 +31,7 @@ import {
   listChildren,
   moveSubtree,
   namesOf,
+  orgNameCandidates,
   orgNameMatches,
   nextOrgId,
   summaryColumns,
@@ -124,28 +125,62 @@ export async function searchOrgs(
   actor: AdminActor,
   q: { q: string; kind?: OrgRow['kind']; page: number; pageSize: number },
 ) {
-  const where = and(
-    isNull(orgs.deletedAt),
-    inSubtree(orgs.path, actor.scope.path),
-    orgNameMatches(q.q),
-    q.kind ? eq(orgs.kind, q.kind) : undefined,
-  );
-  const [items, [total]] = await Promise.all([
-    ctx.database.readDb
+  const inScope = and(isNull(orgs.deletedAt), inSubtree(orgs.path, actor.scope.path), q.kind ? eq(orgs.kind, q.kind) : undefined);
+  const where = and(inScope, orgNameMatches(q.q));
+  const candidates = orgNameCandidates(q.q);
+  const rdb = ctx.database.readDb;
+  const rankedPage = () =>
+    rdb
       .select(summaryColumns)
       .from(orgs)
       .where(where)
       .orderBy(asc(orgs.depth), asc(sql`char_length(${orgs.name})`), asc(orgs.name), asc(orgs.id))
       .limit(q.pageSize)
-      .offset((q.page - 1) * q.pageSize),
-    ctx.database.readDb.select({ n: count() }).from(orgs).where(where),
-  ]);
+      .offset((q.page - 1) * q.pageSize);
+  const limit = ctx.config.exactCountLimit;
+  let items: SummaryRow[];
+  let total: number;
+  let totalIsEstimate = false;
+  // “团支部” matches every branch of a province: the total is counted up to the exact-count limit,
+  // like the member list's, and above it estimated from the gram index's statistics.
+  const candidateRows = () => rdb.select({ one: sql`1` }).from(orgs).where(candidates ? and(inScope, candidates) : where);
+  const estimate = await plannedRows(rdb, candidateRows());
+  if (estimate > limit) {
+    // Common: the ranked page and the capped count (or the estimate alone) side by side.
+    const [page, counted] = await Promise.all([rankedPage(), cappedTotal(rdb, rdb.select({ one: sql`1` }).from(orgs).where(where), candidateRows(), limit)]);
+    items = page;
+    ({ total, totalIsEstimate } = counted);
+  } else {
+    // Usually a few thousand matches at most: one scan gives both the total (up to the limit) and
+    // the page, ranked among the matches it read; the summary columns are read for the page only.
+    const m = rdb.$with('m').as(
+      rdb.select({ id: orgs.id, depth: orgs.depth, len: sql<number>`char_length(${orgs.name})`.as('len'), name: orgs.name }).from(orgs).where(where).limit(limit + 1),
+    );
+    const p = rdb.$with('p').as(rdb.select({ pageId: m.id }).from(m).orderBy(asc(m.depth), asc(m.len), asc(m.name), asc(m.id)).limit(q.pageSize).offset((q.page - 1) * q.pageSize));
+    const rows = await rdb
+      .with(m, p)
+      .select({ ...summaryColumns, matches: sql<number>`c.n` })
+      .from(sql`(SELECT count(*)::int AS n FROM ${m}) AS c`)
+      .leftJoin(p, sql`true`)
+      .leftJoin(orgs, eq(orgs.id, p.pageId))
+      .orderBy(asc(orgs.depth), asc(sql`char_length(${orgs.name})`), asc(orgs.name), asc(orgs.id));
+    total = rows[0]?.matches ?? 0;
+    if (total <= limit) {
+      items = rows.filter((r) => r.id !== null).map(({ matches: _m, ...r }) => r as SummaryRow);
+    } else {
+      // More than the limit after all (the statistics missed): the page needs every match ranked.
+      items = await rankedPage();
+      total = Math.max(estimate, limit + 1);
+      totalIsEstimate = true;
+    }
+  }
   const scopeIndex = pathIds(actor.scope.path).length - 1;
   const ancestorIds = [...new Set(items.flatMap((o) => pathIds(o.path).slice(scopeIndex, -1)))];
   const names = await namesOf(ctx.db, ancestorIds);
   return {
     items: items.map((o) => ({ ...toSummary(o), pathNames: pathIds(o.path).slice(scopeIndex, -1).map((id) => names.get(id) ?? '') })),
-    total: total?.n ?? 0,
+    total,
+    totalIsEstimate,
     page: q.page,
     pageSize: q.pageSize,
   };
