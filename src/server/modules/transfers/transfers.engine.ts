@@ -1,7 +1,7 @@
 // The node engine (TR-2/3/5): opening nodes, advancing, completing (the member moves), notices.
 // Every function here runs inside the caller's transaction and uses only `tx`.
 import { and, asc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
-import { rows, type Tx } from '../../../db/client';
+import { rows, type Executor, type Tx } from '../../../db/client';
 import { members, orgs, transferNodes, transferNotices, transferSpecialPools, transfers } from '../../../db/schema';
 import { DomainError } from '../../../domain/errors';
 import { childPath } from '../../../domain/scope';
@@ -106,12 +106,17 @@ function auditActorColumns(at: Date, who: AuditWho): SQL {
 
 const AUDIT_COLUMNS = sql.raw('at, actor_person_id, actor_name, acting_org_id, ip, request_id, action, object_type, object_id, object_label, org_path, changes, result, reason');
 
-/** The decision as the first CTE: the node is decided only while still pending (of two admins one wins). */
-function decidedCte(d: NodeDecision, at: Date): SQL {
-  return sql`decided AS (
+/**
+ * The decision as the first CTEs: the open transfer's row is locked first (as by every writer of its
+ * nodes; a no-op when the caller holds it), then the node is decided only while still pending — a
+ * node changed by the lock's previous holder is re-read by the update, so of two admins one wins.
+ */
+function decidedCte(transfer: TransferRow, d: NodeDecision, at: Date): SQL {
+  return sql`locked AS (SELECT id FROM transfers WHERE id = ${transfer.id} AND status = 'OPEN' FOR UPDATE),
+    decided AS (
       UPDATE transfer_nodes SET state = ${d.state}::transfer_node_state, decided_at = ${at.toISOString()}::timestamptz, decided_by_person_id = ${d.by.personId},
              decided_by_name = ${d.by.name}, decided_by_org_id = ${d.by.orgId}, note = ${d.note}::text, allocated_branch_id = ${d.allocatedBranchId}::int
-       WHERE id = ${d.nodeId} AND state = 'PENDING' RETURNING id)`;
+       WHERE id = ${d.nodeId} AND transfer_id = ${transfer.id} AND state = 'PENDING' AND EXISTS (SELECT 1 FROM locked) RETURNING id)`;
 }
 
 function decisionAuditRow(d: NodeDecision): SQL {
@@ -120,11 +125,12 @@ function decisionAuditRow(d: NodeDecision): SQL {
 
 /**
  * A decision and what follows it in one statement (each round trip counts when 50 admins approve
- * at once): the node is decided and its audit row written, then — only if it was still pending —
- * the next node opens at `at` (due `dueAt`, TR-5). Returns false, with nothing written, when the node
- * was no longer pending. Runs with the transfer's row locked by the caller.
+ * at once; on its own it needs no transaction around it): the node is decided and its audit row
+ * written, then — only if it was still pending — the next node opens at `at` (due `dueAt`, TR-5).
+ * Returns false, with nothing written, when the transfer was no longer open or the node no longer
+ * pending.
  */
-export async function applyDecision(tx: Tx, transfer: TransferRow, d: NodeDecision, at: Date, who: AuditWho, open: { nodeId: number; dueAt: Date } | null): Promise<boolean> {
+export async function applyDecision(tx: Executor, transfer: TransferRow, d: NodeDecision, at: Date, who: AuditWho, open: { nodeId: number; dueAt: Date } | null): Promise<boolean> {
   const iso = at.toISOString();
   const opened = open
     ? sql`, opened AS (
@@ -133,7 +139,7 @@ export async function applyDecision(tx: Tx, transfer: TransferRow, d: NodeDecisi
     : sql``;
   const [row] = await rows<{ n: number }>(
     tx,
-    sql`WITH ${decidedCte(d, at)}${opened},
+    sql`WITH ${decidedCte(transfer, d, at)}${opened},
       logged AS (
         INSERT INTO audit_log (${AUDIT_COLUMNS})
         SELECT ${auditActorColumns(at, who)}, v.action, 'transfer', ${String(transfer.id)}, ${transfer.memberName}, v.path, v.changes, 'OK', v.reason
@@ -147,11 +153,12 @@ export async function applyDecision(tx: Tx, transfer: TransferRow, d: NodeDecisi
  * TR-3 in one statement: the member is locked and read, the open membership period ends and the
  * new one starts (the end runs first, so the one-open-period index sees it closed), the member moves,
  * the transfer closes, the audit rows (old branch, then new) and the notice are written. With
- * `decision` the node is decided first in the same statement and its audit row comes before the
- * others; then nothing is written unless the node was still pending (returns false).
+ * `decision` the transfer is locked and the node decided first in the same statement, and its
+ * audit row comes before the others; then nothing is written unless the transfer was open and the
+ * node still pending (returns false). The member's row is locked after the transfer's, as in the sweep.
  */
 export async function completeInOne(
-  tx: Tx,
+  tx: Executor,
   p: { transfer: TransferRow; branch: { id: number; path: string; name: string }; at: Date; loggedAt: Date; who: AuditWho; decision?: NodeDecision },
 ): Promise<boolean> {
   const { transfer: t, branch, decision } = p;
@@ -168,7 +175,7 @@ export async function completeInOne(
         ON CONFLICT DO NOTHING)`;
   const [row] = await rows<{ n: number }>(
     tx,
-    sql`WITH ${decision ? sql`${decidedCte(decision, p.at)},` : sql``}
+    sql`WITH ${decision ? sql`${decidedCte(t, decision, p.at)},` : sql``}
       m AS (SELECT id, branch_id, org_path FROM members WHERE id = ${t.memberId}${decision ? sql` AND EXISTS (SELECT 1 FROM decided)` : sql``} FOR UPDATE),
       ended AS (
         UPDATE memberships SET ended_at = ${iso}::timestamptz, end_reason = 'TRANSFER', note = ${note}

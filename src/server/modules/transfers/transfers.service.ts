@@ -12,7 +12,7 @@ import type {
   Transfer,
   TransferListItem,
 } from '../../../contracts/transfers';
-import type { Tx } from '../../../db/client';
+import type { Executor, Tx } from '../../../db/client';
 import { members, orgs, persons, transferLetters, transferNodes, transferNotices, transfers } from '../../../db/schema';
 import { chinaDate } from '../../../domain/dates';
 import { DomainError, assertRule } from '../../../domain/errors';
@@ -406,99 +406,100 @@ type Decision = { action: 'approve' } | { action: 'reject'; reason: string } | {
  * 403 when it is visible but the node belongs to another org (TR-4).
  */
 export async function decideNode(ctx: AppContext, actor: AdminActor, nodeId: number, d: Decision): Promise<Transfer> {
-  const who = adminAuditActor(actor);
-  // The scope check, the lock and every row the decision and the answer need come in one statement;
-  // out of scope is answered after the transaction (the refusal's audit row must survive it).
-  const answer = await ctx.db.transaction(async (tx): Promise<Transfer | 'REFUSE' | 'RELOAD'> => {
-    const view = await lockForDecision(tx, nodeId, actor.scope.path, d.action === 'allocate' ? d.branchId : null);
-    if (!view) return 'REFUSE';
-    const { t, nodes, byId } = view;
-    const node = nodes.find((n) => n.id === nodeId)!;
-    const nodeOrg = byId.get(node.orgId)!;
-    if (!canActOnNode(actor.scope.orgId, { orgId: node.orgId, orgKind: nodeOrg.kind, orgParentId: nodeOrg.parentId })) throw new DomainError('TR_4_NOT_YOUR_NODE');
-    if (d.action === 'reject') assertRule(checkRejectionReason(d.reason));
-    if (d.action === 'approve' && node.kind === 'ALLOCATION') throw new DomainError('TR_NODE_IS_ALLOCATION');
-    if (d.action === 'allocate' && node.kind !== 'ALLOCATION') throw new DomainError('TR_NODE_NOT_ALLOCATION');
-
-    let allocated: ViewOrg | null = null;
-    if (d.action === 'allocate') {
-      const branch = byId.get(d.branchId);
-      if (!branch || branch.deletedAt !== null || branch.kind !== 'BRANCH' || !t.toPath || !isWithin(branch.path, t.toPath)) throw new DomainError('TR_3_ALLOCATE_BRANCH_ONLY');
-      allocated = branch;
-    }
-    // The nodes were read in the locking statement: when it waited for another decision they may
-    // predate it, so the node's own update below checks PENDING again and decides the 409.
-    if (t.status !== 'OPEN' || node.state !== 'PENDING') throw new DomainError('TR_NODE_ALREADY_DECIDED');
-
-    const now = ctx.clock.now();
-    const state = d.action === 'approve' ? 'APPROVED' : d.action === 'reject' ? 'REJECTED' : 'ALLOCATED';
-    const note = d.action === 'reject' ? d.reason.trim() : null;
-    const decision: NodeDecision = {
-      nodeId,
-      state,
-      by: { personId: actor.personId, name: actor.name, orgId: actor.scope.orgId },
-      note,
-      allocatedBranchId: allocated?.id ?? null,
-      audit: {
-        action: d.action === 'approve' ? 'TRANSFER_APPROVE' : d.action === 'reject' ? 'TRANSFER_REJECT' : 'TRANSFER_ALLOCATE',
-        orgPath: actor.scope.path,
-        changes: { [`node${node.seq}`]: { before: 'PENDING', after: state } },
-        reason: `${nodeLabel(node)}${note !== null ? `：${note}` : allocated ? `：分配到“${allocated.name}”` : ''}`,
-      },
-    };
-    const decided: NodeRow = { ...node, state, decidedAt: now, decidedByPersonId: actor.personId, decidedByName: actor.name, decidedByOrgId: actor.scope.orgId, note, allocatedBranchId: allocated?.id ?? null };
-    const after = (n: NodeRow) => (n.id === nodeId ? decided : n);
-
-    if (d.action === 'reject') {
-      if (!(await applyDecision(tx, t, decision, now, who, null))) throw new DomainError('TR_NODE_ALREADY_DECIDED');
-      await closeTransfer(tx, t, 'REJECTED', now, note);
-      await notice(tx, ctx, { orgId: t.startedByOrgId, transferId: t.id, kind: 'REJECTED', message: `${t.memberName}的组织关系转接被${actor.scope.name}退回：${note}` });
-      const closed = nodes.map((n) => (n.id === nodeId ? decided : n.state === 'WAITING' || n.state === 'PENDING' ? { ...n, state: 'CANCELLED' as const } : n));
-      return transferView({ ...t, status: 'REJECTED', endedAt: now, endNote: note }, closed, byId, adminViewer(actor));
-    }
-
-    const next = nextWaitingNode(nodes);
-    if (next) {
-      if (!(await applyDecision(tx, t, decision, now, who, { nodeId: next.id, dueAt: dueAt(now) }))) throw new DomainError('TR_NODE_ALREADY_DECIDED');
-      const opened = (n: NodeRow) => (n.id === next.id ? { ...n, state: 'PENDING' as const, openedAt: now, dueAt: dueAt(now) } : after(n));
-      return transferView(t, nodes.map(opened), byId, adminViewer(actor));
-    }
-
-    // TR-3: the last node; the member moves to the allocated branch or the target.
-    const branchId = allocated?.id ?? (t.reason === 'SPECIAL_UNIT' ? null : t.toOrgId);
-    if (branchId === null) {
-      // 特殊单位: the province's pool branch may have to be made first — the engine does that.
-      if (!(await applyDecision(tx, t, decision, now, who, null))) throw new DomainError('TR_NODE_ALREADY_DECIDED');
-      await advance(tx, ctx, t, now, who, null);
-      return 'RELOAD';
-    }
-    const branch = byId.get(branchId);
-    // The branch was checked before; only a concurrent delete or change gets here.
-    if (!branch || branch.deletedAt !== null || branch.kind !== 'BRANCH') throw new DomainError('TR_3_ALLOCATE_BRANCH_ONLY');
-    if (!(await completeInOne(tx, { transfer: t, branch, at: now, loggedAt: now, who, decision }))) throw new DomainError('TR_NODE_ALREADY_DECIDED');
-    return transferView({ ...t, status: 'COMPLETED', endedAt: now, finalBranchId: branch.id }, nodes.map(after), byId, adminViewer(actor));
-  });
-  if (answer === 'REFUSE') {
+  // Every row the checks, the decision and the answer need, in one read; the write that follows
+  // locks the transfer and re-checks what could have changed since (open, node still pending).
+  const view = await decisionView(ctx.db, nodeId, actor.scope.path, d.action === 'allocate' ? d.branchId : null);
+  if (!view) {
     return refuseOutOfScope(ctx, actor, 'transfer_node', nodeId, async () => {
       const [x] = await ctx.db.select({ id: transferNodes.id }).from(transferNodes).where(eq(transferNodes.id, nodeId));
       return !!x;
     });
   }
-  return answer === 'RELOAD' ? getTransfer(ctx, actor, (await nodeTransferId(ctx, nodeId))!) : answer;
+  const { t, nodes, byId } = view;
+  const node = nodes.find((n) => n.id === nodeId)!;
+  const nodeOrg = byId.get(node.orgId)!;
+  if (!canActOnNode(actor.scope.orgId, { orgId: node.orgId, orgKind: nodeOrg.kind, orgParentId: nodeOrg.parentId })) throw new DomainError('TR_4_NOT_YOUR_NODE');
+  if (d.action === 'reject') assertRule(checkRejectionReason(d.reason));
+  if (d.action === 'approve' && node.kind === 'ALLOCATION') throw new DomainError('TR_NODE_IS_ALLOCATION');
+  if (d.action === 'allocate' && node.kind !== 'ALLOCATION') throw new DomainError('TR_NODE_NOT_ALLOCATION');
+
+  let allocated: ViewOrg | null = null;
+  if (d.action === 'allocate') {
+    const branch = byId.get(d.branchId);
+    if (!branch || branch.deletedAt !== null || branch.kind !== 'BRANCH' || !t.toPath || !isWithin(branch.path, t.toPath)) throw new DomainError('TR_3_ALLOCATE_BRANCH_ONLY');
+    allocated = branch;
+  }
+  const alreadyDecided = () => new DomainError('TR_NODE_ALREADY_DECIDED');
+  if (t.status !== 'OPEN' || node.state !== 'PENDING') throw alreadyDecided();
+
+  const who = adminAuditActor(actor);
+  const viewer = adminViewer(actor);
+  const now = ctx.clock.now();
+  const state = d.action === 'approve' ? 'APPROVED' : d.action === 'reject' ? 'REJECTED' : 'ALLOCATED';
+  const note = d.action === 'reject' ? d.reason.trim() : null;
+  const decision: NodeDecision = {
+    nodeId,
+    state,
+    by: { personId: actor.personId, name: actor.name, orgId: actor.scope.orgId },
+    note,
+    allocatedBranchId: allocated?.id ?? null,
+    audit: {
+      action: d.action === 'approve' ? 'TRANSFER_APPROVE' : d.action === 'reject' ? 'TRANSFER_REJECT' : 'TRANSFER_ALLOCATE',
+      orgPath: actor.scope.path,
+      changes: { [`node${node.seq}`]: { before: 'PENDING', after: state } },
+      reason: `${nodeLabel(node)}${note !== null ? `：${note}` : allocated ? `：分配到“${allocated.name}”` : ''}`,
+    },
+  };
+  // When the write succeeds the node was still pending, so the nodes read above are current: the
+  // answer is built from them and the write instead of being read again.
+  const decided: NodeRow = { ...node, state, decidedAt: now, decidedByPersonId: actor.personId, decidedByName: actor.name, decidedByOrgId: actor.scope.orgId, note, allocatedBranchId: allocated?.id ?? null };
+  const after = (n: NodeRow) => (n.id === nodeId ? decided : n);
+
+  if (d.action === 'reject') {
+    await ctx.db.transaction(async (tx) => {
+      if (!(await applyDecision(tx, t, decision, now, who, null))) throw alreadyDecided();
+      await closeTransfer(tx, t, 'REJECTED', now, note);
+      await notice(tx, ctx, { orgId: t.startedByOrgId, transferId: t.id, kind: 'REJECTED', message: `${t.memberName}的组织关系转接被${actor.scope.name}退回：${note}` });
+    });
+    const closed = nodes.map((n) => (n.id === nodeId ? decided : n.state === 'WAITING' || n.state === 'PENDING' ? { ...n, state: 'CANCELLED' as const } : n));
+    return transferView({ ...t, status: 'REJECTED', endedAt: now, endNote: note }, closed, byId, viewer);
+  }
+
+  const next = nextWaitingNode(nodes);
+  if (next) {
+    if (!(await applyDecision(ctx.db, t, decision, now, who, { nodeId: next.id, dueAt: dueAt(now) }))) throw alreadyDecided();
+    const opened = (n: NodeRow) => (n.id === next.id ? { ...n, state: 'PENDING' as const, openedAt: now, dueAt: dueAt(now) } : after(n));
+    return transferView(t, nodes.map(opened), byId, viewer);
+  }
+
+  // TR-3: the last node; the member moves to the allocated branch or the target.
+  const branchId = allocated?.id ?? (t.reason === 'SPECIAL_UNIT' ? null : t.toOrgId);
+  if (branchId === null) {
+    // 特殊单位: the province's pool branch may have to be made first — the engine does that.
+    await ctx.db.transaction(async (tx) => {
+      if (!(await applyDecision(tx, t, decision, now, who, null))) throw alreadyDecided();
+      await advance(tx, ctx, t, now, who, null);
+    });
+    return getTransfer(ctx, actor, t.id);
+  }
+  const branch = byId.get(branchId);
+  // The branch was checked when the transfer started; only a delete or change since gets here.
+  if (!branch || branch.deletedAt !== null || branch.kind !== 'BRANCH') throw new DomainError('TR_3_ALLOCATE_BRANCH_ONLY');
+  if (!(await completeInOne(ctx.db, { transfer: t, branch, at: now, loggedAt: now, who, decision }))) throw alreadyDecided();
+  return transferView({ ...t, status: 'COMPLETED', endedAt: now, finalBranchId: branch.id }, nodes.map(after), byId, viewer);
 }
 
 type ViewOrg = PresentOrg & Pick<OrgRow, 'path' | 'deletedAt'>;
 
 /**
- * TR-2/4: locks the transfer of a node visible to the admin (the row every decision takes first) and
- * reads, in the same statement, its nodes and every org the decision and the answer name: the
- * nodes' orgs, the sending branch, the target, allocated branches and `branchId` (an allocation's
- * choice). Null when the node does not exist or is out of scope (nothing locked then).
+ * TR-2/4: a node visible to the admin, with its transfer, all the transfer's nodes and every org the
+ * decision and the answer name: the nodes' orgs, the sending branch, the target, allocated branches
+ * and `branchId` (an allocation's choice). Null when the node does not exist or is out of scope.
  */
-async function lockForDecision(tx: Tx, nodeId: number, scopePath: string, branchId: number | null): Promise<{ t: TransferRow; nodes: NodeRow[]; byId: Map<number, ViewOrg> } | null> {
+async function decisionView(ex: Executor, nodeId: number, scopePath: string, branchId: number | null): Promise<{ t: TransferRow; nodes: NodeRow[]; byId: Map<number, ViewOrg> } | null> {
   const [nodeOrg, fromOrg, toOrg, allocOrg, chosenOrg] = [alias(orgs, 'no'), alias(orgs, 'fo'), alias(orgs, 'tgt'), alias(orgs, 'ao'), alias(orgs, 'xo')];
   const cols = <A extends string>(o: ReturnType<typeof alias<typeof orgs, A>>) => ({ id: o.id, name: o.name, fullName: o.fullName, kind: o.kind, parentId: o.parentId, path: o.path, deletedAt: o.deletedAt });
-  const found = await tx
+  const found = await ex
     .select({ t: transfers, n: transferNodes, no: cols(nodeOrg), fo: cols(fromOrg), tgt: cols(toOrg), ao: cols(allocOrg), xo: cols(chosenOrg) })
     .from(transferNodes)
     .innerJoin(transfers, eq(transfers.id, transferNodes.transferId))
@@ -508,17 +509,11 @@ async function lockForDecision(tx: Tx, nodeId: number, scopePath: string, branch
     .leftJoin(allocOrg, eq(allocOrg.id, transferNodes.allocatedBranchId))
     .leftJoin(chosenOrg, branchId === null ? sql`false` : eq(chosenOrg.id, branchId))
     .where(and(sql`${transferNodes.transferId} = (SELECT n0.transfer_id FROM transfer_nodes n0 WHERE n0.id = ${nodeId})`, transferVisible(scopePath)))
-    .orderBy(asc(transferNodes.seq))
-    .for('update', { of: transfers });
+    .orderBy(asc(transferNodes.seq));
   if (found.length === 0) return null;
   const byId = new Map<number, ViewOrg>();
   for (const r of found) for (const o of [r.no, r.fo, r.tgt, r.ao, r.xo]) if (o) byId.set(o.id, o);
   return { t: found[0]!.t, nodes: found.map((r) => r.n), byId };
-}
-
-async function nodeTransferId(ctx: AppContext, nodeId: number): Promise<number | undefined> {
-  const [x] = await ctx.db.select({ transferId: transferNodes.transferId }).from(transferNodes).where(eq(transferNodes.id, nodeId));
-  return x?.transferId;
 }
 
 export interface BatchResult {
