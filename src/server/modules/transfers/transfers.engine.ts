@@ -1,5 +1,6 @@
 // The node engine (TR-2/3/5): opening nodes, advancing, completing (the member moves), notices.
-// Every function here runs inside the caller's transaction and uses only `tx`.
+// Every function here runs inside the caller's transaction and uses only `tx`; the two single-statement
+// writes (`applyDecision`, `completeInOne`) may also run on their own, a statement being atomic.
 import { and, asc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import { rows, type Executor, type Tx } from '../../../db/client';
 import { members, orgs, transferNodes, transferNotices, transferSpecialPools, transfers } from '../../../db/schema';
@@ -130,7 +131,7 @@ function decisionAuditRow(d: NodeDecision): SQL {
  * Returns false, with nothing written, when the transfer was no longer open or the node no longer
  * pending.
  */
-export async function applyDecision(tx: Executor, transfer: TransferRow, d: NodeDecision, at: Date, who: AuditWho, open: { nodeId: number; dueAt: Date } | null): Promise<boolean> {
+export async function applyDecision(ex: Executor, transfer: TransferRow, d: NodeDecision, at: Date, who: AuditWho, open: { nodeId: number; dueAt: Date } | null): Promise<boolean> {
   const iso = at.toISOString();
   const opened = open
     ? sql`, opened AS (
@@ -138,7 +139,7 @@ export async function applyDecision(tx: Executor, transfer: TransferRow, d: Node
          WHERE id = ${open.nodeId} AND state = 'WAITING' AND EXISTS (SELECT 1 FROM decided))`
     : sql``;
   const [row] = await rows<{ n: number }>(
-    tx,
+    ex,
     sql`WITH ${decidedCte(transfer, d, at)}${opened},
       logged AS (
         INSERT INTO audit_log (${AUDIT_COLUMNS})
@@ -158,7 +159,7 @@ export async function applyDecision(tx: Executor, transfer: TransferRow, d: Node
  * node still pending (returns false). The member's row is locked after the transfer's, as in the sweep.
  */
 export async function completeInOne(
-  tx: Executor,
+  ex: Executor,
   p: { transfer: TransferRow; branch: { id: number; path: string; name: string }; at: Date; loggedAt: Date; who: AuditWho; decision?: NodeDecision },
 ): Promise<boolean> {
   const { transfer: t, branch, decision } = p;
@@ -174,7 +175,7 @@ export async function completeInOne(
         SELECT ${t.startedByOrgId}::int, ${t.id}::int, NULL, 'COMPLETED', ${`${t.memberName}的组织关系已转入“${branch.name}”，接转成功`}::text, ${iso}::timestamptz FROM m
         ON CONFLICT DO NOTHING)`;
   const [row] = await rows<{ n: number }>(
-    tx,
+    ex,
     sql`WITH ${decision ? sql`${decidedCte(t, decision, p.at)},` : sql``}
       m AS (SELECT id, branch_id, org_path FROM members WHERE id = ${t.memberId}${decision ? sql` AND EXISTS (SELECT 1 FROM decided)` : sql``} FOR UPDATE),
       ended AS (
