@@ -262,6 +262,16 @@ export function planNodes(p: {
   return nodes;
 }
 
+/**
+ * TR-2/3: after a decision the chain goes on at the lowest waiting node; none left means the
+ * transfer completes (the member moves).
+ */
+export function nextWaitingNode<N extends { seq: number; state: NodeState }>(nodes: readonly N[]): N | null {
+  let next: N | null = null;
+  for (const n of nodes) if (n.state === 'WAITING' && (next === null || n.seq < next.seq)) next = n;
+  return next;
+}
+
 // ---- deadlines (TR-5) -------------------------------------------------------------------------
 
 export const DAY_MS = 86_400_000;

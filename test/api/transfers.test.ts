@@ -326,6 +326,67 @@ describe('concurrency and batch', () => {
   });
 });
 
+describe('a decision answers what a fresh read shows (issue 8: the answer is built from the rows in hand)', () => {
+  const fresh = async (c: Client, transferId: number) => (await c.get(`/api/transfers/${transferId}`)).body;
+
+  it('approve (next node opens), approve, allocate (the member moves); audit rows in order', async () => {
+    const m = await gradMember();
+    const me = await memberClient(m);
+    const started = await me.post('/api/me/transfers', { reason: 'UNEMPLOYED', fields: addr, targetOrgId: tree.township.id });
+    expect(started.status).toBe(201);
+    const id = started.body.id;
+    expect(started.body.nodes.map((n: { kind: string }) => n.kind)).toEqual(['SENDING', 'RECEIVING', 'ALLOCATION']);
+    const [sending, receiving, allocation] = started.body.nodes.map((n: { id: number }) => n.id);
+
+    const first = await A.collegeA!.post(`/api/transfer-nodes/${sending}/approve`);
+    expect(first.status).toBe(200);
+    expect(first.body.nodes.map((n: { state: string }) => n.state)).toEqual(['APPROVED', 'PENDING', 'WAITING']);
+    expect(first.body).toEqual(await fresh(A.collegeA!, id));
+
+    const second = await A.township!.post(`/api/transfer-nodes/${receiving}/approve`);
+    expect(second.status).toBe(200);
+    expect(second.body).toEqual(await fresh(A.township!, id));
+
+    const third = await A.township!.post(`/api/transfer-nodes/${allocation}/allocate`, { branchId: village.id });
+    expect(third.status).toBe(200);
+    expect(third.body.status).toBe('COMPLETED');
+    expect(third.body.finalBranchName).toBe(village.name);
+    expect(third.body).toEqual(await fresh(A.township!, id));
+    expect((await branchOf(m.id)).branchId).toBe(village.id);
+
+    const audit = await t.ctx.db.select().from(auditLog).where(and(eq(auditLog.objectType, 'transfer'), eq(auditLog.objectId, String(id)))).orderBy(asc(auditLog.id));
+    expect(audit.map((a) => [a.action, a.orgPath, a.actingOrgId, a.changes])).toEqual([
+      ['TRANSFER_START', grad.path, null, expect.anything()],
+      ['TRANSFER_START', tree.township.path, null, expect.anything()],
+      ['TRANSFER_APPROVE', tree.collegeA.path, tree.collegeA.id, { node1: { before: 'PENDING', after: 'APPROVED' } }],
+      ['TRANSFER_APPROVE', tree.township.path, tree.township.id, { node2: { before: 'PENDING', after: 'APPROVED' } }],
+      ['TRANSFER_ALLOCATE', tree.township.path, tree.township.id, { node3: { before: 'PENDING', after: 'ALLOCATED' } }],
+      ['TRANSFER_COMPLETE', grad.path, tree.township.id, { branchId: { before: grad.id, after: village.id } }],
+      ['TRANSFER_COMPLETE', village.path, tree.township.id, { branchId: { before: grad.id, after: village.id } }],
+    ]);
+    expect(audit[4]!.reason).toBe(`分配团支部：分配到“${village.name}”`);
+    expect(await noticesOf(id, 'COMPLETED')).toHaveLength(0); // started by the member: no org to tell
+  });
+
+  it('approve completing to a branch, and a rejection, answer the same as a fresh read', async () => {
+    const a = await gradMember();
+    const b = await gradMember();
+    const s = await A.collegeA!.post('/api/transfers', { memberIds: [a.id, b.id], reason: 'UNEMPLOYED', fields: addr, targetOrgId: tree.transition.id });
+    const [ta, tb] = s.body.ids;
+    const na = (await fresh(A.township!, ta)).nodes[0].id;
+    const nb = (await fresh(A.township!, tb)).nodes[0].id;
+    const ok = await A.township!.post(`/api/transfer-nodes/${na}/approve`);
+    expect(ok.status).toBe(200);
+    expect(ok.body).toEqual(await fresh(A.township!, ta));
+    expect((await noticesOf(ta, 'COMPLETED')).map((n) => n.orgId)).toEqual([tree.collegeA.id]);
+    const no = await A.township!.post(`/api/transfer-nodes/${nb}/reject`, { reason: '本单位查无此人，请核实居住地址' });
+    expect(no.status).toBe(200);
+    expect(no.body.status).toBe('REJECTED');
+    expect(no.body).toEqual(await fresh(A.township!, tb));
+    expect((await branchOf(b.id)).branchId).toBe(grad.id);
+  });
+});
+
 describe('TR-9 letters and the suggestion', () => {
   it('TR-9 letters are numbered per issuing org and year', async () => {
     const a = await gradMember('赵甲');

@@ -11,6 +11,7 @@ import {
   checkTargetScope,
   dueAt,
   isSchoolToSociety,
+  nextWaitingNode,
   planNodes,
   timerAction,
   type TargetFacts,
@@ -112,6 +113,17 @@ describe('TR-2/3/4 nodes', () => {
     expect(canActOnNode(6, { orgId: 7, orgKind: 'BRANCH', orgParentId: 6 })).toBe(true);
     expect(canActOnNode(5, { orgId: 7, orgKind: 'BRANCH', orgParentId: 6 })).toBe(false);
     expect(canActOnNode(5, { orgId: 8, orgKind: 'COMMITTEE', orgParentId: 5 })).toBe(false);
+  });
+
+  it('TR-2/3 the chain goes on at the lowest waiting node; none left completes', () => {
+    const chain = [
+      { id: 1, seq: 1, state: 'APPROVED' as const },
+      { id: 3, seq: 3, state: 'WAITING' as const },
+      { id: 2, seq: 2, state: 'WAITING' as const },
+    ];
+    expect(nextWaitingNode(chain)?.id).toBe(2);
+    expect(nextWaitingNode([{ id: 1, seq: 1, state: 'PENDING' as const }])).toBeNull();
+    expect(nextWaitingNode([])).toBeNull();
   });
 });
 

@@ -1,12 +1,13 @@
 // The node engine (TR-2/3/5): opening nodes, advancing, completing (the member moves), notices.
-// Every function here runs inside the caller's transaction and uses only `tx`.
-import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
-import { rows, type Tx } from '../../../db/client';
+// Every function here runs inside the caller's transaction and uses only `tx`; the two single-statement
+// writes (`applyDecision`, `completeInOne`) may also run on their own, a statement being atomic.
+import { and, asc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
+import { rows, type Executor, type Tx } from '../../../db/client';
 import { members, orgs, transferNodes, transferNotices, transferSpecialPools, transfers } from '../../../db/schema';
 import { DomainError } from '../../../domain/errors';
 import { childPath } from '../../../domain/scope';
 import { dueAt, NODE_KIND_LABELS, TRANSFER_REASON_LABELS } from '../../../domain/transfers';
-import type { AuditEntry } from '../../audit';
+import type { AuditChanges, AuditEntry } from '../../audit';
 import type { AppContext } from '../../context';
 import { nextOrgId } from '../orgs/orgs.repo';
 import type { NodeRow, TransferRow } from './transfers.repo';
@@ -86,39 +87,119 @@ async function complete(tx: Tx, ctx: AppContext, transfer: TransferRow, at: Date
   // The branch was checked before; only a concurrent delete or change gets here.
   if (!branch || branch.kind !== 'BRANCH') throw new DomainError('TR_3_ALLOCATE_BRANCH_ONLY');
 
-  const [member] = await tx.select({ branchId: members.branchId, orgPath: members.orgPath }).from(members).where(eq(members.id, transfer.memberId)).for('update');
-  // Two statements instead of four (each round trip counts when 50 admins approve at once): the open
-  // period ends and the new one starts — the CTE's update runs first, so the one-open-period index
-  // sees the old period closed —, then the member moves and the transfer closes.
-  const iso = at.toISOString();
-  const note = `组织关系转接#${transfer.id}`;
-  await tx.execute(sql`WITH ended AS (
-      UPDATE memberships SET ended_at = ${iso}::timestamptz, end_reason = 'TRANSFER', note = ${note}
-       WHERE member_id = ${transfer.memberId} AND ended_at IS NULL RETURNING 1)
-    INSERT INTO memberships (member_id, branch_id, started_at, start_reason, note)
-    SELECT ${transfer.memberId}, ${branch.id}, ${iso}::timestamptz, 'TRANSFER', ${note} FROM (SELECT count(*) FROM ended) AS e`);
-  await tx.execute(sql`WITH moved AS (
-      UPDATE members SET branch_id = ${branch.id}, org_path = ${branch.path}, updated_at = ${iso}::timestamptz WHERE id = ${transfer.memberId} RETURNING 1)
-    UPDATE transfers SET status = 'COMPLETED', ended_at = ${iso}::timestamptz, final_branch_id = ${branch.id}
-     WHERE id = ${transfer.id} AND (SELECT count(*) FROM moved) >= 0`);
+  await completeInOne(tx, { transfer, branch, at, loggedAt: ctx.clock.now(), who });
+}
 
-  // Logged under the old branch and the new one (one statement for both rows).
-  await writeAuditMany(
-    tx,
-    ctx.clock.now(),
-    who,
-    [...new Set([member!.orgPath, branch.path])].map((orgPath) => ({
-      action: 'TRANSFER_COMPLETE',
-      result: 'OK' as const,
-      objectType: 'transfer',
-      objectId: transfer.id,
-      objectLabel: transfer.memberName,
-      orgPath,
-      changes: { branchId: { before: member!.branchId, after: branch.id } },
-      reason: `${TRANSFER_REASON_LABELS[transfer.reason]}：转入“${branch.name}”`,
-    })),
+/** One admin's decision on a pending node (TR-2/3/4/8), with its audit row on the transfer. */
+export interface NodeDecision {
+  nodeId: number;
+  state: 'APPROVED' | 'REJECTED' | 'ALLOCATED';
+  by: { personId: number; name: string; orgId: number };
+  note: string | null;
+  allocatedBranchId: number | null;
+  audit: { action: string; orgPath: string; changes: AuditChanges; reason: string };
+}
+
+/** Audit columns of one actor at one time, as writeAudit writes them. */
+function auditActorColumns(at: Date, who: AuditWho): SQL {
+  return sql`${at.toISOString()}::timestamptz, ${who?.personId ?? null}::int, ${who?.name ?? null}::text, ${who?.actingOrgId ?? null}::int, ${who?.ip ?? null}::text, ${who?.requestId ?? null}::text`;
+}
+
+const AUDIT_COLUMNS = sql.raw('at, actor_person_id, actor_name, acting_org_id, ip, request_id, action, object_type, object_id, object_label, org_path, changes, result, reason');
+
+/**
+ * The decision as the first CTEs: the open transfer's row is locked first (as by every writer of its
+ * nodes; a no-op when the caller holds it), then the node is decided only while still pending — a
+ * node changed by the lock's previous holder is re-read by the update, so of two admins one wins.
+ */
+function decidedCte(transfer: TransferRow, d: NodeDecision, at: Date): SQL {
+  return sql`locked AS (SELECT id FROM transfers WHERE id = ${transfer.id} AND status = 'OPEN' FOR UPDATE),
+    decided AS (
+      UPDATE transfer_nodes SET state = ${d.state}::transfer_node_state, decided_at = ${at.toISOString()}::timestamptz, decided_by_person_id = ${d.by.personId},
+             decided_by_name = ${d.by.name}, decided_by_org_id = ${d.by.orgId}, note = ${d.note}::text, allocated_branch_id = ${d.allocatedBranchId}::int
+       WHERE id = ${d.nodeId} AND transfer_id = ${transfer.id} AND state = 'PENDING' AND EXISTS (SELECT 1 FROM locked) RETURNING id)`;
+}
+
+function decisionAuditRow(d: NodeDecision): SQL {
+  return sql`(0, ${d.audit.action}::text, ${d.audit.orgPath}::text, ${JSON.stringify(d.audit.changes)}::jsonb, ${d.audit.reason}::text)`;
+}
+
+/**
+ * A decision and what follows it in one statement (each round trip counts when 50 admins approve
+ * at once; on its own it needs no transaction around it): the node is decided and its audit row
+ * written, then — only if it was still pending — the next node opens at `at` (due `dueAt`, TR-5).
+ * Returns false, with nothing written, when the transfer was no longer open or the node no longer
+ * pending.
+ */
+export async function applyDecision(ex: Executor, transfer: TransferRow, d: NodeDecision, at: Date, who: AuditWho, open: { nodeId: number; dueAt: Date } | null): Promise<boolean> {
+  const iso = at.toISOString();
+  const opened = open
+    ? sql`, opened AS (
+        UPDATE transfer_nodes SET state = 'PENDING', opened_at = ${iso}::timestamptz, due_at = ${open.dueAt.toISOString()}::timestamptz
+         WHERE id = ${open.nodeId} AND state = 'WAITING' AND EXISTS (SELECT 1 FROM decided))`
+    : sql``;
+  const [row] = await rows<{ n: number }>(
+    ex,
+    sql`WITH ${decidedCte(transfer, d, at)}${opened},
+      logged AS (
+        INSERT INTO audit_log (${AUDIT_COLUMNS})
+        SELECT ${auditActorColumns(at, who)}, v.action, 'transfer', ${String(transfer.id)}, ${transfer.memberName}, v.path, v.changes, 'OK', v.reason
+          FROM decided, (VALUES ${decisionAuditRow(d)}) AS v(ord, action, path, changes, reason))
+    SELECT count(*)::int AS n FROM decided`,
   );
-  await notice(tx, ctx, { orgId: transfer.startedByOrgId, transferId: transfer.id, kind: 'COMPLETED', message: `${transfer.memberName}的组织关系已转入“${branch.name}”，接转成功` }, at);
+  return (row?.n ?? 0) > 0;
+}
+
+/**
+ * TR-3 in one statement: the member is locked and read, the open membership period ends and the
+ * new one starts (the end runs first, so the one-open-period index sees it closed), the member moves,
+ * the transfer closes, the audit rows (old branch, then new) and the notice are written. With
+ * `decision` the transfer is locked and the node decided first in the same statement, and its
+ * audit row comes before the others; then nothing is written unless the transfer was open and the
+ * node still pending (returns false). The member's row is locked after the transfer's, as in the sweep.
+ */
+export async function completeInOne(
+  ex: Executor,
+  p: { transfer: TransferRow; branch: { id: number; path: string; name: string }; at: Date; loggedAt: Date; who: AuditWho; decision?: NodeDecision },
+): Promise<boolean> {
+  const { transfer: t, branch, decision } = p;
+  const iso = p.at.toISOString();
+  const note = `组织关系转接#${t.id}`;
+  const changes = sql`jsonb_build_object('branchId', jsonb_build_object('before', m.branch_id, 'after', ${branch.id}::int))`;
+  const reason = `${TRANSFER_REASON_LABELS[t.reason]}：转入“${branch.name}”`;
+  const notice =
+    t.startedByOrgId === null
+      ? sql``
+      : sql`, noticed AS (
+        INSERT INTO transfer_notices (org_id, transfer_id, node_id, kind, message, created_at)
+        SELECT ${t.startedByOrgId}::int, ${t.id}::int, NULL, 'COMPLETED', ${`${t.memberName}的组织关系已转入“${branch.name}”，接转成功`}::text, ${iso}::timestamptz FROM m
+        ON CONFLICT DO NOTHING)`;
+  const [row] = await rows<{ n: number }>(
+    ex,
+    sql`WITH ${decision ? sql`${decidedCte(t, decision, p.at)},` : sql``}
+      m AS (SELECT id, branch_id, org_path FROM members WHERE id = ${t.memberId}${decision ? sql` AND EXISTS (SELECT 1 FROM decided)` : sql``} FOR UPDATE),
+      ended AS (
+        UPDATE memberships SET ended_at = ${iso}::timestamptz, end_reason = 'TRANSFER', note = ${note}
+         WHERE member_id = (SELECT id FROM m) AND ended_at IS NULL RETURNING 1),
+      started AS (
+        INSERT INTO memberships (member_id, branch_id, started_at, start_reason, note)
+        SELECT m.id, ${branch.id}, ${iso}::timestamptz, 'TRANSFER', ${note} FROM m, (SELECT count(*) FROM ended) AS e),
+      moved AS (
+        UPDATE members SET branch_id = ${branch.id}, org_path = ${branch.path}, updated_at = ${iso}::timestamptz WHERE id = (SELECT id FROM m) RETURNING 1),
+      closed AS (
+        UPDATE transfers SET status = 'COMPLETED', ended_at = ${iso}::timestamptz, final_branch_id = ${branch.id}
+         WHERE id = ${t.id} AND EXISTS (SELECT 1 FROM moved)),
+      logged AS (
+        INSERT INTO audit_log (${AUDIT_COLUMNS})
+        SELECT ${auditActorColumns(p.loggedAt, p.who)}, v.action, 'transfer', ${String(t.id)}, ${t.memberName}, v.path, v.changes, 'OK', v.reason
+          FROM m CROSS JOIN LATERAL (VALUES ${decision ? sql`${decisionAuditRow(decision)},` : sql``}
+                 (1, 'TRANSFER_COMPLETE', m.org_path::text, ${changes}, ${reason}::text),
+                 (2, 'TRANSFER_COMPLETE', ${branch.path}::text, ${changes}, ${reason}::text)) AS v(ord, action, path, changes, reason)
+         WHERE v.ord <> 2 OR m.org_path <> ${branch.path}
+         ORDER BY v.ord)${notice}
+    SELECT count(*)::int AS n FROM m`,
+  );
+  return (row?.n ?? 0) > 0;
 }
 
 /** Rejection or cancellation: the transfer ends, every open node is closed, the member stays. */

@@ -1,4 +1,5 @@
 import { and, asc, count, desc, eq, inArray, isNull, like, or, sql, type SQL } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import type { Page } from '../../../contracts/common';
 import type {
   InboxItem,
@@ -11,7 +12,7 @@ import type {
   Transfer,
   TransferListItem,
 } from '../../../contracts/transfers';
-import type { Tx } from '../../../db/client';
+import type { Executor, Tx } from '../../../db/client';
 import { members, orgs, persons, transferLetters, transferNodes, transferNotices, transfers } from '../../../db/schema';
 import { chinaDate } from '../../../domain/dates';
 import { DomainError, assertRule } from '../../../domain/errors';
@@ -29,6 +30,7 @@ import {
   dueAt,
   isSchoolToSociety,
   letterNumber,
+  nextWaitingNode,
   planNodes,
   remindAt,
   suggestionKind,
@@ -42,9 +44,9 @@ import { regionFullName } from '../../../lib/regions';
 import { adminAuditActor, refuseOutOfScope, writeAudit } from '../../audit';
 import type { Actor, AdminActor, AppContext } from '../../context';
 import { findMemberById, findMemberInScope, type MemberRow } from '../members/members.repo';
-import { findOrg, inSubtree, isUniqueViolation, orgNameMatches } from '../orgs/orgs.repo';
-import { advance, closeTransfer, notice, nodeLabel, type AuditWho } from './transfers.engine';
-import { lockTransfer, orgContext, transferVisible, type TransferRow } from './transfers.repo';
+import { inSubtree, isUniqueViolation, orgNameMatches } from '../orgs/orgs.repo';
+import { advance, applyDecision, closeTransfer, completeInOne, notice, nodeLabel, type AuditWho, type NodeDecision } from './transfers.engine';
+import { lockTransfer, orgContext, transferVisible, type NodeRow, type OrgRow, type TransferRow } from './transfers.repo';
 
 interface Details {
   reason: TransferReason;
@@ -222,11 +224,17 @@ async function loadTransfer(ctx: AppContext, id: number): Promise<TransferRow | 
   return row ?? null;
 }
 
+type PresentOrg = Pick<OrgRow, 'id' | 'name' | 'fullName' | 'kind' | 'parentId'>;
+
 async function presentTransfer(ctx: AppContext, t: TransferRow, viewer: Viewer): Promise<Transfer> {
   const nodes = await ctx.db.select().from(transferNodes).where(eq(transferNodes.transferId, t.id)).orderBy(asc(transferNodes.seq));
   const orgIds = [t.fromBranchId, t.toOrgId, t.finalBranchId, ...nodes.flatMap((n) => [n.orgId, n.allocatedBranchId])].filter((x): x is number => x !== null);
   const orgRows = await ctx.db.select({ id: orgs.id, name: orgs.name, fullName: orgs.fullName, kind: orgs.kind, parentId: orgs.parentId }).from(orgs).where(inArray(orgs.id, orgRowsIds(orgIds)));
-  const byId = new Map(orgRows.map((o) => [o.id, o]));
+  return transferView(t, nodes, new Map(orgRows.map((o) => [o.id, o])), viewer);
+}
+
+/** The answer for one transfer from rows in hand: `byId` holds every org the transfer and its nodes name. */
+function transferView(t: TransferRow, nodes: NodeRow[], byId: Map<number, PresentOrg>, viewer: Viewer): Transfer {
   const isStarter =
     viewer.kind === 'member' ? t.starterSide === 'MEMBER' && t.memberId === viewer.memberId : t.startedByOrgId === viewer.orgId;
   return {
@@ -398,68 +406,114 @@ type Decision = { action: 'approve' } | { action: 'reject'; reason: string } | {
  * 403 when it is visible but the node belongs to another org (TR-4).
  */
 export async function decideNode(ctx: AppContext, actor: AdminActor, nodeId: number, d: Decision): Promise<Transfer> {
-  const [pre] = await ctx.db
-    .select({ n: transferNodes, t: transfers, orgKind: orgs.kind, orgParentId: orgs.parentId })
-    .from(transferNodes)
-    .innerJoin(transfers, eq(transfers.id, transferNodes.transferId))
-    .innerJoin(orgs, eq(orgs.id, transferNodes.orgId))
-    .where(and(eq(transferNodes.id, nodeId), transferVisible(actor.scope.path)));
-  if (!pre) {
+  // Every row the checks, the decision and the answer need, in one read; the write that follows
+  // locks the transfer and re-checks what could have changed since (open, node still pending).
+  const view = await decisionView(ctx.db, nodeId, actor.scope.path, d.action === 'allocate' ? d.branchId : null);
+  if (!view) {
     return refuseOutOfScope(ctx, actor, 'transfer_node', nodeId, async () => {
       const [x] = await ctx.db.select({ id: transferNodes.id }).from(transferNodes).where(eq(transferNodes.id, nodeId));
       return !!x;
     });
   }
-  if (!canActOnNode(actor.scope.orgId, { orgId: pre.n.orgId, orgKind: pre.orgKind, orgParentId: pre.orgParentId })) throw new DomainError('TR_4_NOT_YOUR_NODE');
+  const { t, nodes, byId } = view;
+  const node = nodes.find((n) => n.id === nodeId)!;
+  const nodeOrg = byId.get(node.orgId)!;
+  if (!canActOnNode(actor.scope.orgId, { orgId: node.orgId, orgKind: nodeOrg.kind, orgParentId: nodeOrg.parentId })) throw new DomainError('TR_4_NOT_YOUR_NODE');
   if (d.action === 'reject') assertRule(checkRejectionReason(d.reason));
-  if (d.action === 'approve' && pre.n.kind === 'ALLOCATION') throw new DomainError('TR_NODE_IS_ALLOCATION');
-  if (d.action === 'allocate' && pre.n.kind !== 'ALLOCATION') throw new DomainError('TR_NODE_NOT_ALLOCATION');
+  if (d.action === 'approve' && node.kind === 'ALLOCATION') throw new DomainError('TR_NODE_IS_ALLOCATION');
+  if (d.action === 'allocate' && node.kind !== 'ALLOCATION') throw new DomainError('TR_NODE_NOT_ALLOCATION');
 
-  let allocated: { id: number; name: string } | null = null;
+  let allocated: ViewOrg | null = null;
   if (d.action === 'allocate') {
-    const branch = await findOrg(ctx.db, d.branchId);
-    if (!branch || branch.kind !== 'BRANCH' || !pre.t.toPath || !isWithin(branch.path, pre.t.toPath)) throw new DomainError('TR_3_ALLOCATE_BRANCH_ONLY');
-    allocated = { id: branch.id, name: branch.name };
+    const branch = byId.get(d.branchId);
+    if (!branch || branch.deletedAt !== null || branch.kind !== 'BRANCH' || !t.toPath || !isWithin(branch.path, t.toPath)) throw new DomainError('TR_3_ALLOCATE_BRANCH_ONLY');
+    allocated = branch;
   }
+  const alreadyDecided = () => new DomainError('TR_NODE_ALREADY_DECIDED');
+  if (t.status !== 'OPEN' || node.state !== 'PENDING') throw alreadyDecided();
 
   const who = adminAuditActor(actor);
-  await ctx.db.transaction(async (tx) => {
-    const t = await lockTransfer(tx, pre.t.id);
-    if (!t || t.status !== 'OPEN') throw new DomainError('TR_NODE_ALREADY_DECIDED');
-    const now = ctx.clock.now();
-    const state = d.action === 'approve' ? 'APPROVED' : d.action === 'reject' ? 'REJECTED' : 'ALLOCATED';
-    const [node] = await tx
-      .update(transferNodes)
-      .set({
-        state,
-        decidedAt: now,
-        decidedByPersonId: actor.personId,
-        decidedByName: actor.name,
-        decidedByOrgId: actor.scope.orgId,
-        note: d.action === 'reject' ? d.reason.trim() : null,
-        allocatedBranchId: allocated?.id ?? null,
-      })
-      .where(and(eq(transferNodes.id, nodeId), eq(transferNodes.state, 'PENDING')))
-      .returning();
-    if (!node) throw new DomainError('TR_NODE_ALREADY_DECIDED');
-    await writeAudit(tx, ctx, who, {
+  const viewer = adminViewer(actor);
+  const now = ctx.clock.now();
+  const state = d.action === 'approve' ? 'APPROVED' : d.action === 'reject' ? 'REJECTED' : 'ALLOCATED';
+  const note = d.action === 'reject' ? d.reason.trim() : null;
+  const decision: NodeDecision = {
+    nodeId,
+    state,
+    by: { personId: actor.personId, name: actor.name, orgId: actor.scope.orgId },
+    note,
+    allocatedBranchId: allocated?.id ?? null,
+    audit: {
       action: d.action === 'approve' ? 'TRANSFER_APPROVE' : d.action === 'reject' ? 'TRANSFER_REJECT' : 'TRANSFER_ALLOCATE',
-      result: 'OK',
-      objectType: 'transfer',
-      objectId: t.id,
-      objectLabel: t.memberName,
       orgPath: actor.scope.path,
       changes: { [`node${node.seq}`]: { before: 'PENDING', after: state } },
-      reason: `${nodeLabel(node)}${d.action === 'reject' ? `：${d.reason.trim()}` : allocated ? `：分配到“${allocated.name}”` : ''}`,
+      reason: `${nodeLabel(node)}${note !== null ? `：${note}` : allocated ? `：分配到“${allocated.name}”` : ''}`,
+    },
+  };
+  // When the write succeeds the node was still pending, so the nodes read above are current: the
+  // answer is built from them and the write instead of being read again.
+  const decided: NodeRow = { ...node, state, decidedAt: now, decidedByPersonId: actor.personId, decidedByName: actor.name, decidedByOrgId: actor.scope.orgId, note, allocatedBranchId: allocated?.id ?? null };
+  const after = (n: NodeRow) => (n.id === nodeId ? decided : n);
+
+  if (d.action === 'reject') {
+    await ctx.db.transaction(async (tx) => {
+      if (!(await applyDecision(tx, t, decision, now, who, null))) throw alreadyDecided();
+      await closeTransfer(tx, t, 'REJECTED', now, note);
+      await notice(tx, ctx, { orgId: t.startedByOrgId, transferId: t.id, kind: 'REJECTED', message: `${t.memberName}的组织关系转接被${actor.scope.name}退回：${note}` });
     });
-    if (d.action === 'reject') {
-      await closeTransfer(tx, t, 'REJECTED', now, d.reason.trim());
-      await notice(tx, ctx, { orgId: t.startedByOrgId, transferId: t.id, kind: 'REJECTED', message: `${t.memberName}的组织关系转接被${actor.scope.name}退回：${d.reason.trim()}` });
-    } else {
-      await advance(tx, ctx, t, now, who, allocated?.id ?? null);
-    }
-  });
-  return getTransfer(ctx, actor, pre.t.id);
+    const closed = nodes.map((n) => (n.id === nodeId ? decided : n.state === 'WAITING' || n.state === 'PENDING' ? { ...n, state: 'CANCELLED' as const } : n));
+    return transferView({ ...t, status: 'REJECTED', endedAt: now, endNote: note }, closed, byId, viewer);
+  }
+
+  const next = nextWaitingNode(nodes);
+  if (next) {
+    if (!(await applyDecision(ctx.db, t, decision, now, who, { nodeId: next.id, dueAt: dueAt(now) }))) throw alreadyDecided();
+    const opened = (n: NodeRow) => (n.id === next.id ? { ...n, state: 'PENDING' as const, openedAt: now, dueAt: dueAt(now) } : after(n));
+    return transferView(t, nodes.map(opened), byId, viewer);
+  }
+
+  // TR-3: the last node; the member moves to the allocated branch or the target.
+  const branchId = allocated?.id ?? (t.reason === 'SPECIAL_UNIT' ? null : t.toOrgId);
+  if (branchId === null) {
+    // 特殊单位: the province's pool branch may have to be made first — the engine does that.
+    await ctx.db.transaction(async (tx) => {
+      if (!(await applyDecision(tx, t, decision, now, who, null))) throw alreadyDecided();
+      await advance(tx, ctx, t, now, who, null);
+    });
+    return getTransfer(ctx, actor, t.id);
+  }
+  const branch = byId.get(branchId);
+  // The branch was checked when the transfer started; only a delete or change since gets here.
+  if (!branch || branch.deletedAt !== null || branch.kind !== 'BRANCH') throw new DomainError('TR_3_ALLOCATE_BRANCH_ONLY');
+  if (!(await completeInOne(ctx.db, { transfer: t, branch, at: now, loggedAt: now, who, decision }))) throw alreadyDecided();
+  return transferView({ ...t, status: 'COMPLETED', endedAt: now, finalBranchId: branch.id }, nodes.map(after), byId, viewer);
+}
+
+type ViewOrg = PresentOrg & Pick<OrgRow, 'path' | 'deletedAt'>;
+
+/**
+ * TR-2/4: a node visible to the admin, with its transfer, all the transfer's nodes and every org the
+ * decision and the answer name: the nodes' orgs, the sending branch, the target, allocated branches
+ * and `branchId` (an allocation's choice). Null when the node does not exist or is out of scope.
+ */
+async function decisionView(ex: Executor, nodeId: number, scopePath: string, branchId: number | null): Promise<{ t: TransferRow; nodes: NodeRow[]; byId: Map<number, ViewOrg> } | null> {
+  const [nodeOrg, fromOrg, toOrg, allocOrg, chosenOrg] = [alias(orgs, 'no'), alias(orgs, 'fo'), alias(orgs, 'tgt'), alias(orgs, 'ao'), alias(orgs, 'xo')];
+  const cols = <A extends string>(o: ReturnType<typeof alias<typeof orgs, A>>) => ({ id: o.id, name: o.name, fullName: o.fullName, kind: o.kind, parentId: o.parentId, path: o.path, deletedAt: o.deletedAt });
+  const found = await ex
+    .select({ t: transfers, n: transferNodes, no: cols(nodeOrg), fo: cols(fromOrg), tgt: cols(toOrg), ao: cols(allocOrg), xo: cols(chosenOrg) })
+    .from(transferNodes)
+    .innerJoin(transfers, eq(transfers.id, transferNodes.transferId))
+    .innerJoin(nodeOrg, eq(nodeOrg.id, transferNodes.orgId))
+    .innerJoin(fromOrg, eq(fromOrg.id, transfers.fromBranchId))
+    .leftJoin(toOrg, eq(toOrg.id, transfers.toOrgId))
+    .leftJoin(allocOrg, eq(allocOrg.id, transferNodes.allocatedBranchId))
+    .leftJoin(chosenOrg, branchId === null ? sql`false` : eq(chosenOrg.id, branchId))
+    .where(and(sql`${transferNodes.transferId} = (SELECT n0.transfer_id FROM transfer_nodes n0 WHERE n0.id = ${nodeId})`, transferVisible(scopePath)))
+    .orderBy(asc(transferNodes.seq));
+  if (found.length === 0) return null;
+  const byId = new Map<number, ViewOrg>();
+  for (const r of found) for (const o of [r.no, r.fo, r.tgt, r.ao, r.xo]) if (o) byId.set(o.id, o);
+  return { t: found[0]!.t, nodes: found.map((r) => r.n), byId };
 }
 
 export interface BatchResult {
