@@ -3,7 +3,7 @@
 // writes (`applyDecision`, `completeInOne`) may also run on their own, a statement being atomic.
 import { and, asc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import { rows, type Executor, type Tx } from '../../../db/client';
-import { members, orgs, transferNodes, transferNotices, transferSpecialPools, transfers } from '../../../db/schema';
+import { orgs, transferNodes, transferNotices, transferSpecialPools, transfers } from '../../../db/schema';
 import { DomainError } from '../../../domain/errors';
 import { childPath } from '../../../domain/scope';
 import { dueAt, NODE_KIND_LABELS, TRANSFER_REASON_LABELS } from '../../../domain/transfers';
