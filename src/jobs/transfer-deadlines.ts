@@ -4,7 +4,8 @@ import { transferNodes, transfers } from '../db/schema';
 import { DAY_MS, NODE_REMIND_DAYS, NODE_KIND_LABELS, dueAt } from '../domain/transfers';
 import type { AuditEntry } from '../server/audit';
 import type { AppContext } from '../server/context';
-import { advance, completeMany, noticeMany, writeAuditMany, type BulkNotice, type Completion, type CompletingTransfer } from '../server/modules/transfers/transfers.engine';
+import { writeAuditMany } from '../server/audit';
+import { advance, completeMany, noticeMany, type BulkNotice, type Completion, type CompletingTransfer } from '../server/modules/transfers/transfers.engine';
 import type { TransferRow } from '../server/modules/transfers/transfers.repo';
 
 const SYSTEM = { name: '系统自动通过' };

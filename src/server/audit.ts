@@ -1,5 +1,6 @@
+import { sql, type SQL } from 'drizzle-orm';
 import { auditLog } from '../db/schema';
-import type { Executor } from '../db/client';
+import type { Executor, Tx } from '../db/client';
 import { DomainError } from '../domain/errors';
 import type { Actor, AdminActor, AppContext } from './context';
 
@@ -43,6 +44,43 @@ export async function writeAudit(
     ip: actor?.ip ?? null,
     requestId: actor?.requestId ?? null,
   });
+}
+
+/** Who an audit row names when it is written in bulk or inside a statement (null: the system). */
+export type AuditWho = { personId?: number; name?: string; actingOrgId?: number | null; ip?: string; requestId?: string } | null;
+
+/** Audit columns of one actor at one time, as writeAudit writes them. */
+export function auditActorColumns(at: Date, who: AuditWho): SQL {
+  return sql`${at.toISOString()}::timestamptz, ${who?.personId ?? null}::int, ${who?.name ?? null}::text, ${who?.actingOrgId ?? null}::int, ${who?.ip ?? null}::text, ${who?.requestId ?? null}::text`;
+}
+
+export const AUDIT_COLUMNS = sql.raw('at, actor_person_id, actor_name, acting_org_id, ip, request_id, action, object_type, object_id, object_label, org_path, changes, result, reason');
+
+/**
+ * Audit rows of one actor in one statement, in the given order: the same columns as writeAudit. The
+ * rows travel as one JSON parameter: node-postgres escapes every element of an array parameter in
+ * JavaScript, which for the sweep's 30,000 rows per batch cost more than the insert itself.
+ */
+export async function writeAuditMany(tx: Tx, at: Date, who: AuditWho, rows: AuditEntry[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 5000) {
+    const part = rows.slice(i, i + 5000).map((e) => ({
+      action: e.action,
+      ot: e.objectType ?? null,
+      oid: e.objectId === undefined ? null : String(e.objectId),
+      label: e.objectLabel ?? null,
+      path: e.orgPath ?? null,
+      changes: e.changes ?? null,
+      result: e.result,
+      reason: e.reason ?? null,
+    }));
+    await tx.execute(sql`INSERT INTO audit_log (at, actor_person_id, actor_name, acting_org_id, ip, request_id, action, object_type, object_id, object_label, org_path, changes, result, reason)
+        SELECT ${at.toISOString()}::timestamptz, ${who?.personId ?? null}::int, ${who?.name ?? null}::text, ${who?.actingOrgId ?? null}::int,
+               ${who?.ip ?? null}::text, ${who?.requestId ?? null}::text, v.action, v.ot, v.oid, v.label, v.path, v.changes, v.result::audit_result, v.reason
+          FROM ROWS FROM (json_to_recordset(${JSON.stringify(part)}::json)
+                          AS (action text, ot text, oid text, label text, path text, changes jsonb, result text, reason text))
+               WITH ORDINALITY AS v(action, ot, oid, label, path, changes, result, reason, ord)
+         ORDER BY v.ord`);
+  }
 }
 
 /** The fields whose values differ, as before/after pairs (for the audit log). */

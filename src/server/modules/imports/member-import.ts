@@ -4,6 +4,7 @@ import { orgs } from '../../../db/schema';
 import { chinaDate } from '../../../domain/dates';
 import { DomainError } from '../../../domain/errors';
 import { isWithin } from '../../../domain/scope';
+import { AUDIT_COLUMNS, auditActorColumns } from '../../audit';
 import type { AppContext } from '../../context';
 import { inSubtree } from '../orgs/orgs.repo';
 import { type ImportJob, type ImportKind, type StagedRow } from './engine';
@@ -200,8 +201,8 @@ async function commitStagedMembers(tx: Tx, ctx: AppContext, job: ImportJob, rang
           INSERT INTO cadre_positions (person_id, org_id, position, started_at)
           SELECT person_id, "branchId", record->>'leaguePosition', ${today}::date FROM ready WHERE (record->>'isCadre')::boolean),
         audit AS (
-          INSERT INTO audit_log (at, actor_person_id, actor_name, acting_org_id, action, object_type, object_id, object_label, org_path, changes, result, reason)
-          SELECT ${now}::timestamptz, ${job.actorPersonId}::int, ${job.actorName}::text, ${job.actingOrgId}::int, 'MEMBER_CREATE', 'member', m.id::text,
+          INSERT INTO audit_log (${AUDIT_COLUMNS})
+          SELECT ${auditActorColumns(ctx.clock.now(), { personId: job.actorPersonId, name: job.actorName, actingOrgId: job.actingOrgId })}, 'MEMBER_CREATE', 'member', m.id::text,
                  ready.name || '（' || ready."idMasked" || '）', ready."branchPath",
                  jsonb_build_object('branchId', jsonb_build_object('before', null, 'after', ready."branchId"), 'importJob', jsonb_build_object('before', null, 'after', ${job.id}::int)),
                  'OK', 'Excel 导入（第' || ready.row_no || '行）'

@@ -7,12 +7,10 @@ import { orgs, transferNodes, transferNotices, transferSpecialPools, transfers }
 import { DomainError } from '../../../domain/errors';
 import { childPath } from '../../../domain/scope';
 import { dueAt, NODE_KIND_LABELS, TRANSFER_REASON_LABELS } from '../../../domain/transfers';
-import type { AuditChanges, AuditEntry } from '../../audit';
+import { AUDIT_COLUMNS, auditActorColumns, type AuditChanges, type AuditEntry, type AuditWho } from '../../audit';
 import type { AppContext } from '../../context';
 import { nextOrgId } from '../orgs/orgs.repo';
 import type { NodeRow, TransferRow } from './transfers.repo';
-
-export type AuditWho = { personId?: number; name?: string; actingOrgId?: number | null; ip?: string; requestId?: string } | null;
 
 export async function notice(tx: Tx, ctx: Pick<AppContext, 'clock'>, n: { orgId: number | null; transferId: number; nodeId?: number; kind: string; message: string }, at?: Date) {
   if (n.orgId === null) return;
@@ -99,13 +97,6 @@ export interface NodeDecision {
   allocatedBranchId: number | null;
   audit: { action: string; orgPath: string; changes: AuditChanges; reason: string };
 }
-
-/** Audit columns of one actor at one time, as writeAudit writes them. */
-function auditActorColumns(at: Date, who: AuditWho): SQL {
-  return sql`${at.toISOString()}::timestamptz, ${who?.personId ?? null}::int, ${who?.name ?? null}::text, ${who?.actingOrgId ?? null}::int, ${who?.ip ?? null}::text, ${who?.requestId ?? null}::text`;
-}
-
-const AUDIT_COLUMNS = sql.raw('at, actor_person_id, actor_name, acting_org_id, ip, request_id, action, object_type, object_id, object_label, org_path, changes, result, reason');
 
 /**
  * The decision as the first CTEs: the open transfer's row is locked first (as by every writer of its
@@ -322,33 +313,6 @@ export interface BulkNotice {
   kind: string;
   message: string;
   at: Date;
-}
-
-/**
- * Audit rows of one actor in one statement, in the given order: the same columns as writeAudit. The
- * rows travel as one JSON parameter: node-postgres escapes every element of an array parameter in
- * JavaScript, which for the sweep's 30,000 rows per batch cost more than the insert itself.
- */
-export async function writeAuditMany(tx: Tx, at: Date, who: AuditWho, rows: AuditEntry[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += 5000) {
-    const part = rows.slice(i, i + 5000).map((e) => ({
-      action: e.action,
-      ot: e.objectType ?? null,
-      oid: e.objectId === undefined ? null : String(e.objectId),
-      label: e.objectLabel ?? null,
-      path: e.orgPath ?? null,
-      changes: e.changes ?? null,
-      result: e.result,
-      reason: e.reason ?? null,
-    }));
-    await tx.execute(sql`INSERT INTO audit_log (at, actor_person_id, actor_name, acting_org_id, ip, request_id, action, object_type, object_id, object_label, org_path, changes, result, reason)
-        SELECT ${at.toISOString()}::timestamptz, ${who?.personId ?? null}::int, ${who?.name ?? null}::text, ${who?.actingOrgId ?? null}::int,
-               ${who?.ip ?? null}::text, ${who?.requestId ?? null}::text, v.action, v.ot, v.oid, v.label, v.path, v.changes, v.result::audit_result, v.reason
-          FROM ROWS FROM (json_to_recordset(${JSON.stringify(part)}::json)
-                          AS (action text, ot text, oid text, label text, path text, changes jsonb, result text, reason text))
-               WITH ORDINALITY AS v(action, ot, oid, label, path, changes, result, reason, ord)
-         ORDER BY v.ord`);
-  }
 }
 
 /** `notice` for many at once; a repeated (node, kind) is skipped, as there. One JSON parameter, as above. */

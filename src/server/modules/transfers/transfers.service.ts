@@ -41,11 +41,11 @@ import {
   type TransferReason,
 } from '../../../domain/transfers';
 import { regionFullName } from '../../../lib/regions';
-import { adminAuditActor, refuseOutOfScope, writeAudit } from '../../audit';
+import { adminAuditActor, refuseOutOfScope, writeAudit, type AuditWho } from '../../audit';
 import type { Actor, AdminActor, AppContext } from '../../context';
 import { findMemberById, findMemberInScope, type MemberRow } from '../members/members.repo';
 import { inSubtree, isUniqueViolation, orgNameMatches } from '../orgs/orgs.repo';
-import { advance, applyDecision, closeTransfer, completeInOne, notice, nodeLabel, type AuditWho, type NodeDecision } from './transfers.engine';
+import { advance, applyDecision, closeTransfer, completeInOne, notice, nodeLabel, type NodeDecision } from './transfers.engine';
 import { lockTransfer, orgContext, transferVisible, type NodeRow, type OrgRow, type TransferRow } from './transfers.repo';
 
 interface Details {
