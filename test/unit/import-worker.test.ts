@@ -77,4 +77,21 @@ describe('the import worker thread (issue 7: validation must not block the serve
     expect(failure).toBeInstanceOf(ImportFileError);
     expect((failure as Error).message).toContain('缺少必填列');
   });
+
+  it('when staging fails the worker is told to stop: the failure comes back and no batch follows it', async () => {
+    const { file } = await memberImportWorkbook(5_000, [FULL_NAME]);
+    const cipher = new PiiCipher(randomBytes(32));
+    let batches = 0;
+    const failure = await validateInWorker(
+      { kind: 'MEMBERS', columns: MEMBER_COLUMNS, file, prep: prep(), keys: cipher.workerKeys() },
+      async () => {
+        batches++;
+        if (batches === 2) throw new Error('staging failed');
+      },
+      async () => undefined,
+    ).catch((e: unknown) => e);
+    expect((failure as Error).message).toBe('staging failed');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(batches).toBe(2);
+  });
 });

@@ -24,7 +24,7 @@ export type FromWorker =
   | { type: 'done'; total: number; threadId: number }
   | { type: 'fail'; fileError: boolean; message: string };
 
-export type ToWorker = { type: 'ack' };
+export type ToWorker = { type: 'ack' } | { type: 'stop' };
 
 /** Under tsx/vitest this module is the TypeScript source; the build bundles it into dist/server.js beside dist/import-worker.js. */
 function workerEntry(): URL {
@@ -42,10 +42,17 @@ export function validateInWorker(
     const worker = new Worker(workerEntry(), { workerData: { batchSize: 1000, ...input } satisfies WorkerInput, resourceLimits: { maxYoungGenerationSizeMb: 64 } });
     let settled = false;
     let queue = Promise.resolve();
-    const fail = (err: unknown) => {
+    // The worker ends itself: after 'done' or 'fail' it closes its port and returns; on our own
+    // failure it is told to stop. `terminate()` only as a last resort for a thread that does not
+    // listen (it can abort the process when it lands inside a zlib constructor, see import-worker.ts).
+    const stop = () => {
+      worker.postMessage({ type: 'stop' } satisfies ToWorker);
+      setTimeout(() => void worker.terminate(), 30_000).unref();
+    };
+    const fail = (err: unknown, fromWorker = false) => {
       if (settled) return;
       settled = true;
-      void worker.terminate();
+      if (!fromWorker) stop();
       reject(err instanceof Error ? err : new Error(String(err)));
     };
     // Messages are handled strictly in order: a batch's staging finishes before the next is looked at.
@@ -60,10 +67,9 @@ export function validateInWorker(
             await onProgress(msg.fraction);
           } else if (msg.type === 'done') {
             settled = true;
-            void worker.terminate();
             resolve({ total: msg.total, threadId: msg.threadId });
           } else {
-            fail(msg.fileError ? new ImportFileError(msg.message) : new Error(`import worker: ${msg.message}`));
+            fail(msg.fileError ? new ImportFileError(msg.message) : new Error(`import worker: ${msg.message}`), true);
           }
         })
         .catch(fail);

@@ -20,6 +20,10 @@ const post = (msg: FromWorker) => port.postMessage(msg);
 let inFlight = 0;
 let wake: (() => void) | null = null;
 port.on('message', (msg: ToWorker) => {
+  // The main thread gave up (its staging failed): end here, between two pieces of work. Never
+  // `worker.terminate()` from outside: it can stop this thread inside a zlib stream's constructor,
+  // and Node then aborts the whole process at clean-up ("close before init", node_zlib.cc).
+  if (msg.type === 'stop') process.exit(0);
   if (msg.type !== 'ack') return;
   inFlight--;
   wake?.();
@@ -41,10 +45,14 @@ async function main(): Promise<void> {
     input.batchSize,
   );
   post({ type: 'done', total, threadId });
+  // Nothing more to hear: without the open port the thread ends by itself once ExcelJS has drained
+  // the rest of the zip.
+  port.close();
 }
 
 main().catch((err: unknown) => {
   // The message only (never workerData): the main thread maps a file error to the job's message.
   if (err instanceof ImportFileError) post({ type: 'fail', fileError: true, message: err.message });
   else post({ type: 'fail', fileError: false, message: err instanceof Error ? `${err.name}: ${err.message}\n${err.stack ?? ''}` : String(err) });
+  port.close();
 });
