@@ -57,27 +57,8 @@ export const memberColumns = {
 export type MemberRow = Awaited<ReturnType<typeof selectMembers>>[number];
 
 /** The columns a list row shows (`toListItem`): a page reads and maps these, not the whole record. */
-const listColumns = {
-  id: members.id,
-  personId: members.personId,
-  name: persons.name,
-  idNumber: persons.idNumberMasked,
-  gender: persons.gender,
-  birthDate: persons.birthDate,
-  phone: persons.phoneMasked,
-  ethnicity: members.ethnicity,
-  politicalStatus: members.politicalStatus,
-  joinedLeagueAt: members.joinedLeagueAt,
-  branchId: members.branchId,
-  branchName: orgs.name,
-  isCadre: members.isCadre,
-  leaguePosition: members.leaguePosition,
-  identityStatus: members.identityStatus,
-  profileComplete: members.profileComplete,
-  graduateStatus: members.graduateStatus,
-  status: members.status,
-  createdAt: members.createdAt,
-};
+const LIST_KEYS = ['id', 'personId', 'name', 'idNumber', 'gender', 'birthDate', 'phone', 'ethnicity', 'politicalStatus', 'joinedLeagueAt', 'branchId', 'branchName', 'isCadre', 'leaguePosition', 'identityStatus', 'profileComplete', 'graduateStatus', 'status', 'createdAt'] as const;
+const listColumns = Object.fromEntries(LIST_KEYS.map((k) => [k, memberColumns[k]])) as Pick<typeof memberColumns, (typeof LIST_KEYS)[number]>;
 export type MemberListRow = Pick<MemberRow, keyof typeof listColumns>;
 
 function selectMembers(ex: Executor, where: SQL | undefined) {
