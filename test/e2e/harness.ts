@@ -54,6 +54,26 @@ export const visible = (l: Locator) => l.filter({ visible: true }).first().waitF
 export const hidden = (l: Locator) => l.first().waitFor({ state: 'hidden', timeout: 15_000 });
 
 /**
+ * Clicks a button of the open dialog once the dialog has finished opening. antd zooms a confirm
+ * dialog in; on a loaded CI machine a click during that animation was once lost (the dialog stayed
+ * open, nothing was sent), so the click waits until no animation runs inside the modal.
+ */
+export async function clickInDialog(page: Page, button: string, dialog: Locator = page.getByRole('dialog')): Promise<void> {
+  await visible(dialog);
+  // Runs in the page (a function, not a string: the app's CSP forbids eval); typed here without the DOM library.
+  await page.waitForFunction(
+    () => {
+      type Root = { getAnimations(o: { subtree: boolean }): { playState: string }[] };
+      const doc = (globalThis as unknown as { document: { querySelectorAll(selector: string): ArrayLike<Root> } }).document;
+      return Array.from(doc.querySelectorAll('.ant-modal-root')).every((root) => root.getAnimations({ subtree: true }).every((a) => a.playState !== 'running'));
+    },
+    undefined,
+    { timeout: 15_000 },
+  );
+  await dialog.getByRole('button', { name: button }).click();
+}
+
+/**
  * The last TOTP step each demo admin used on this file's server. The server refuses a step at or
  * below the last one (replay), so a second login within 30 s takes the next step of the ±1 window,
  * and when none is left we wait for the server's next step (its clock runs, from wherever a test set it).
