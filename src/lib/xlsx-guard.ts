@@ -1,7 +1,4 @@
-import { StringDecoder } from 'node:string_decoder';
-import { PassThrough, Readable, Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { crc32, createDeflateRaw, createInflateRaw } from 'node:zlib';
+import { createInflateRaw } from 'node:zlib';
 
 /**
  * Checks an uploaded workbook BEFORE any spreadsheet library parses it (hostile files, issue 2/7):
@@ -23,7 +20,7 @@ export class XlsxGuardError extends Error {
   }
 }
 
-interface Entry {
+export interface ZipEntry {
   name: string;
   method: number;
   compressedSize: number;
@@ -36,7 +33,7 @@ function fail(problem: GuardProblem, message: string): never {
 }
 
 /** Reads the central directory (end record searched from the tail, as zip readers do). */
-export function zipEntries(buf: Buffer): Entry[] {
+export function zipEntries(buf: Buffer): ZipEntry[] {
   if (buf.length < 22 || buf.readUInt32LE(0) !== 0x04034b50) fail('NOT_XLSX', '文件不是 Excel（.xlsx）工作簿，请使用导入模板另存为 .xlsx 后上传');
   let eocd = -1;
   for (let i = buf.length - 22; i >= Math.max(0, buf.length - 22 - 65_535); i--) {
@@ -50,7 +47,7 @@ export function zipEntries(buf: Buffer): Entry[] {
   const cdSize = buf.readUInt32LE(eocd + 12);
   const cdOffset = buf.readUInt32LE(eocd + 16);
   if (count === 0xffff || cdOffset === 0xffffffff || cdOffset + cdSize > buf.length) fail('NOT_XLSX', '文件已损坏或不是 Excel（.xlsx）工作簿');
-  const entries: Entry[] = [];
+  const entries: ZipEntry[] = [];
   let p = cdOffset;
   for (let i = 0; i < count; i++) {
     if (p + 46 > buf.length || buf.readUInt32LE(p) !== 0x02014b50) fail('NOT_XLSX', '文件已损坏或不是 Excel（.xlsx）工作簿');
@@ -70,7 +67,7 @@ export function zipEntries(buf: Buffer): Entry[] {
 }
 
 /** Inflates one entry as a stream: counts the real size and looks for formula elements in worksheets. */
-async function scanEntry(buf: Buffer, e: Entry, budget: { left: number }, sheet: boolean): Promise<void> {
+async function scanEntry(buf: Buffer, e: ZipEntry, budget: { left: number }, sheet: boolean): Promise<void> {
   const lh = e.localOffset;
   if (lh + 30 > buf.length || buf.readUInt32LE(lh) !== 0x04034b50) fail('NOT_XLSX', '文件已损坏或不是 Excel（.xlsx）工作簿');
   const start = lh + 30 + buf.readUInt16LE(lh + 26) + buf.readUInt16LE(lh + 28);
@@ -120,95 +117,4 @@ export async function guardXlsx(buf: Buffer): Promise<void> {
     if (e.name.endsWith('/')) continue;
     await scanEntry(buf, e, budget, /^xl\/worksheets\/[^/]+\.xml$/.test(e.name));
   }
-}
-
-/**
- * ExcelJS's streaming reader decodes each inflated chunk of XML on its own (exceljs 4.4
- * lib/utils/parse-sax.js), so a Chinese character split across two chunks turns into U+FFFD — real
- * data corruption at 100,000 rows. Before ExcelJS reads a workbook, its XML parts are rewritten with
- * every non-ASCII character as a numeric character reference (&#27721;), which every XML parser
- * decodes and no chunk boundary can split. Called after guardXlsx, so sizes are already bounded.
- */
-export async function asciiXlsx(buf: Buffer, rank: (name: string) => number = partRank): Promise<Buffer> {
-  // ExcelJS's streaming reader also needs the workbook parts before the worksheets (else it reads
-  // `model.sheets` of undefined), and writers do not keep one order — ExcelJS's own writer varies it
-  // under load. The rewritten zip puts them first.
-  const entries = zipEntries(buf).sort((a, b) => rank(a.name) - rank(b.name));
-  const locals: Buffer[] = [];
-  const centrals: Buffer[] = [];
-  let offset = 0;
-  for (const e of entries) {
-    const lh = e.localOffset;
-    const start = lh + 30 + buf.readUInt16LE(lh + 26) + buf.readUInt16LE(lh + 28);
-    const raw = buf.subarray(start, start + e.compressedSize);
-    const { compressed, crc, size } = await rewriteEntry(raw, e.method === 8, /\.(xml|rels)$/i.test(e.name));
-    const name = Buffer.from(e.name, 'utf8');
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(0x0800, 6); // names are UTF-8
-    local.writeUInt16LE(8, 8);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(compressed.length, 18);
-    local.writeUInt32LE(size, 22);
-    local.writeUInt16LE(name.length, 26);
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(20, 4);
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(0x0800, 8);
-    central.writeUInt16LE(8, 10);
-    central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(compressed.length, 20);
-    central.writeUInt32LE(size, 24);
-    central.writeUInt16LE(name.length, 28);
-    central.writeUInt32LE(offset, 42);
-    locals.push(local, name, compressed);
-    centrals.push(central, name);
-    offset += local.length + name.length + compressed.length;
-  }
-  const cd = Buffer.concat(centrals);
-  const eocd = Buffer.alloc(22);
-  eocd.writeUInt32LE(0x06054b50, 0);
-  eocd.writeUInt16LE(entries.length, 8);
-  eocd.writeUInt16LE(entries.length, 10);
-  eocd.writeUInt32LE(cd.length, 12);
-  eocd.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, cd, eocd]);
-}
-
-const FIRST_PARTS = ['[Content_Types].xml', '_rels/.rels', 'xl/_rels/workbook.xml.rels', 'xl/workbook.xml', 'xl/sharedStrings.xml', 'xl/styles.xml'];
-function partRank(name: string): number {
-  const i = FIRST_PARTS.indexOf(name);
-  return i === -1 ? FIRST_PARTS.length : i;
-}
-
-/**
- * One zip entry through inflate → (XML: UTF-8 decoded across chunk boundaries, non-ASCII escaped) →
- * deflate, as streams: memory stays near the compressed size, and zlib works on the thread pool.
- */
-async function rewriteEntry(raw: Buffer, deflated: boolean, xml: boolean): Promise<{ compressed: Buffer; crc: number; size: number }> {
-  let crc = 0;
-  let size = 0;
-  const decoder = new StringDecoder('utf8');
-  // eslint-disable-next-line no-control-regex -- everything outside ASCII
-  const escape = (text: string) => Buffer.from(text.replace(/[^\x00-\x7f]/gu, (c) => `&#${c.codePointAt(0)};`), 'latin1');
-  const count = (buf: Buffer) => {
-    crc = crc32(buf, crc);
-    size += buf.length;
-    return buf;
-  };
-  const rewrite = new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      done(null, count(xml ? escape(decoder.write(chunk)) : chunk));
-    },
-    flush(done) {
-      done(null, xml ? count(escape(decoder.end())) : undefined);
-    },
-  });
-  const out: Buffer[] = [];
-  const sink = new PassThrough();
-  sink.on('data', (c: Buffer) => out.push(c));
-  await pipeline(Readable.from([raw]), deflated ? createInflateRaw() : new PassThrough(), rewrite, createDeflateRaw({ level: 1 }), sink);
-  return { compressed: Buffer.concat(out), crc, size };
 }

@@ -1,10 +1,10 @@
-import { PassThrough, Readable } from 'node:stream';
+import { PassThrough } from 'node:stream';
 import { sql } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
 import type { Tx } from '../../../db/client';
 import type { importJobs } from '../../../db/schema';
 import { neutralizeCell } from '../../../lib/xlsx';
-import { asciiXlsx } from '../../../lib/xlsx-guard';
+import { sheetRows } from '../../../lib/xlsx-read';
 import type { AppContext } from '../../context';
 
 /**
@@ -135,24 +135,12 @@ export async function readRows(
   onProgress: (fraction: number) => Promise<void>,
   batchSize = 1000,
 ): Promise<number> {
-  file = await asciiXlsx(file);
-  let consumed = 0;
-  const chunk = 256 * 1024;
-  const source = Readable.from(
-    (function* () {
-      for (let i = 0; i < file.length; i += chunk) {
-        consumed = Math.min(file.length, i + chunk);
-        yield file.subarray(i, i + chunk);
-      }
-    })(),
-  );
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(source, { worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore' });
   let byIndex: (ImportColumn | undefined)[] | null = null;
   let batch: RawRow[] = [];
   let total = 0;
-  for await (const sheet of reader) {
-    for await (const row of sheet) {
-      const values = row.values as unknown[];
+  for await (const { rows, fraction } of sheetRows(file)) {
+    for (const row of rows) {
+      const values = row.values;
       if (!byIndex) {
         const known = new Map(columns.map((c) => [normalizeHeader(c.header), c]));
         byIndex = values.map((v) => known.get(normalizeHeader(cellText(v, undefined).text)));
@@ -178,10 +166,9 @@ export async function readRows(
       if (batch.length >= batchSize) {
         await onBatch(batch);
         batch = [];
-        await onProgress(consumed / file.length);
+        await onProgress(fraction);
       }
     }
-    break; // only the first sheet holds data; 填写说明 follows it
   }
   if (!byIndex) throw new ImportFileError('工作簿是空的：第一个工作表没有表头');
   if (batch.length > 0) await onBatch(batch);
@@ -204,11 +191,10 @@ export function errorWorkbook(
   const sheet = writer.addWorksheet(sheetName);
   void (async () => {
     try {
-      const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([await asciiXlsx(file)]), { worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore' });
       let width = 0;
-      for await (const ws of reader) {
-        for await (const row of ws) {
-          const values = (row.values as unknown[]).slice(1).map((v) => {
+      for await (const { rows } of sheetRows(file)) {
+        for (const row of rows) {
+          const values = row.values.slice(1).map((v) => {
             const t = cellText(v, undefined).text;
             return neutralizeCell(t);
           });
@@ -229,7 +215,6 @@ export function errorWorkbook(
           if (text) r.getCell(width + 1).font = { color: { argb: 'FFC00000' } };
           r.commit();
         }
-        break;
       }
       sheet.columns.forEach((c) => (c.width = 16));
       sheet.commit();
