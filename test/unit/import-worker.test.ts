@@ -94,4 +94,22 @@ describe('the import worker thread (issue 7: validation must not block the serve
     await new Promise((r) => setTimeout(r, 300));
     expect(batches).toBe(2);
   });
+
+  it('a worker that ends right after its last batch is not taken for one that died while batches are still being staged', async () => {
+    const { file } = await memberImportWorkbook(2_000, [FULL_NAME]);
+    const cipher = new PiiCipher(randomBytes(32));
+    let staged = 0;
+    const result = await validateInWorker(
+      { kind: 'MEMBERS', columns: MEMBER_COLUMNS, file, prep: prep(), keys: cipher.workerKeys(), batchSize: 500 },
+      async (batch) => {
+        // Slower than the worker: all four batches and 'done' are posted and the thread has exited
+        // long before the last batch is staged.
+        await new Promise((r) => setTimeout(r, 250));
+        staged += batch.length;
+      },
+      async () => undefined,
+    );
+    expect(result.total).toBe(2_000);
+    expect(staged).toBe(2_000);
+  });
 });

@@ -75,6 +75,11 @@ export function validateInWorker(
         .catch(fail);
     });
     worker.on('error', fail);
-    worker.on('exit', (code) => fail(new Error(`import worker exited (code ${code}) before finishing`)));
+    // Node delivers every message the worker posted before 'exit', but their handling is queued
+    // behind the staging of earlier batches: a worker that ends right after 'done' must not be
+    // taken for one that died, so its exit is judged after the messages before it.
+    worker.on('exit', (code) => {
+      queue = queue.then(() => fail(new Error(`import worker exited (code ${code}) before finishing`)));
+    });
   });
 }
