@@ -1,52 +1,15 @@
 import { Readable } from 'node:stream';
-import { crc32, deflateRawSync } from 'node:zlib';
 import ExcelJS from 'exceljs';
+import JSZip from 'jszip';
 import { describe, expect, it } from 'vitest';
 import { sheetRows, type SheetRow } from '../../src/lib/xlsx-read';
 import { readRows, type RawRow } from '../../src/server/modules/imports/engine';
 
 /** A zip of the given parts in the given order (deflated, or stored when `stored`). */
-function zip(files: [string, string][], stored = false): Buffer {
-  const locals: Buffer[] = [];
-  const centrals: Buffer[] = [];
-  let offset = 0;
-  for (const [file, text] of files) {
-    const data = Buffer.from(text, 'utf8');
-    const body = stored ? data : deflateRawSync(data);
-    const name = Buffer.from(file, 'utf8');
-    const method = stored ? 0 : 8;
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(0x0800, 6);
-    local.writeUInt16LE(method, 8);
-    local.writeUInt32LE(crc32(data), 14);
-    local.writeUInt32LE(body.length, 18);
-    local.writeUInt32LE(data.length, 22);
-    local.writeUInt16LE(name.length, 26);
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(20, 4);
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(0x0800, 8);
-    central.writeUInt16LE(method, 10);
-    central.writeUInt32LE(crc32(data), 16);
-    central.writeUInt32LE(body.length, 20);
-    central.writeUInt32LE(data.length, 24);
-    central.writeUInt16LE(name.length, 28);
-    central.writeUInt32LE(offset, 42);
-    locals.push(local, name, body);
-    centrals.push(central, name);
-    offset += 30 + name.length + body.length;
-  }
-  const cd = Buffer.concat(centrals);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(files.length, 8);
-  end.writeUInt16LE(files.length, 10);
-  end.writeUInt32LE(cd.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, cd, end]);
+async function zip(files: [string, string][], stored = false): Promise<Buffer> {
+  const z = new JSZip();
+  for (const [name, text] of files) z.file(name, text);
+  return z.generateAsync({ type: 'nodebuffer', compression: stored ? 'STORE' : 'DEFLATE' });
 }
 
 const NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"';
@@ -94,7 +57,7 @@ describe('reading a worksheet for an import (issue 2/7)', () => {
       '<c r="E3" s="3"><v>110101200001011234</v></c><c r="F3" t="b"><v>1</v></c><c r="G3" t="e"><v>#N/A</v></c><c r="H3" t="str"><v>x&lt;y</v></c><c r="I3" s="4"><v>45444</v></c></row>' +
       '<row r="4"/>' +
       '<row><c t="inlineStr"><is><r><t>李</t></r><r><t>四</t></r></is></c><c/><c t="d"><v>2024-06-01T00:00:00Z</v></c><c r="AB5" t="s"><v>3</v></c><c r="AC5"><f>1+1</f><v>2</v></c></row>';
-    const rows = await read(zip(parts(sheet, { strings, styles })));
+    const rows = await read(await zip(parts(sheet, { strings, styles })));
     expect(rows.map((r) => r.number)).toEqual([1, 3, 4, 5]);
     expect(rows[0]!.values).toStrictEqual(at({ 1: '姓名', 3: '张三 ' }));
     const june1 = new Date(Date.UTC(2024, 5, 1));
@@ -114,7 +77,7 @@ describe('reading a worksheet for an import (issue 2/7)', () => {
     const prefixed = parts('', { styles: '<cellXfs><xf numFmtId="0"/><xf numFmtId="14"/></cellXfs>', workbookPr: '<workbookPr date1904="1"/>' }).map(([name, text]): [string, string] =>
       name === 'xl/worksheets/sheet1.xml' ? [name, `<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><x:sheetData>${sheet}</x:sheetData></x:worksheet>`] : [name, text],
     );
-    const rows = await read(zip(prefixed, true));
+    const rows = await read(await zip(prefixed, true));
     expect(rows).toStrictEqual([{ number: 1, values: at({ 1: new Date(Date.UTC(1904, 0, 1)), 2: '王五' }) }]);
   });
 
@@ -125,7 +88,7 @@ describe('reading a worksheet for an import (issue 2/7)', () => {
     // The worksheets first and the workbook last (ExcelJS's streaming reader needs the workbook first).
     const reversed = [...files].reverse();
     const read: RawRow[] = [];
-    await readRows(zip(reversed), [{ key: 'name', header: '姓名', required: true }], async (b) => void read.push(...b), async () => undefined);
+    await readRows(await zip(reversed), [{ key: 'name', header: '姓名', required: true }], async (b) => void read.push(...b), async () => undefined);
     expect(read.map((r) => [r.rowNo, r.cells.name])).toEqual([[2, '王甲子']]);
   });
 
