@@ -3,7 +3,7 @@ import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
 import { describe, expect, it } from 'vitest';
 import { sheetRows, type SheetRow } from '../../src/lib/xlsx-read';
-import { readRows, type RawRow } from '../../src/server/modules/imports/engine';
+import { ImportFileError, readRows, type RawRow } from '../../src/server/modules/imports/engine';
 
 /** A zip of the given parts in the given order (deflated, or stored when `stored`). */
 async function zip(files: [string, string][], stored = false): Promise<Buffer> {
@@ -127,5 +127,15 @@ describe('reading a worksheet for an import (issue 2/7)', () => {
     }
     expect(expected.length).toBe(301);
     expect(await read(file)).toEqual(expected);
+  });
+
+  it('a workbook without a worksheet, or whose worksheet part is missing, is a file error with a Chinese reason', async () => {
+    const noSheet = parts('').map(([name, text]): [string, string] => [name, name === 'xl/workbook.xml' ? `<workbook ${NS}><sheets/></workbook>` : text]);
+    const missing = parts('').filter(([name]) => name !== 'xl/worksheets/sheet1.xml');
+    for (const file of [await zip(noSheet), await zip(missing)]) {
+      const failure = await readRows(file, [{ key: 'name', header: '姓名' }], async () => undefined, async () => undefined).catch((e: unknown) => e);
+      expect(failure).toBeInstanceOf(ImportFileError);
+      expect((failure as Error).message).toMatch(/工作表|损坏/);
+    }
   });
 });

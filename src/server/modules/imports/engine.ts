@@ -4,6 +4,7 @@ import ExcelJS from 'exceljs';
 import type { Tx } from '../../../db/client';
 import type { importJobs } from '../../../db/schema';
 import { neutralizeCell } from '../../../lib/xlsx';
+import { XlsxGuardError } from '../../../lib/xlsx-guard';
 import { sheetRows } from '../../../lib/xlsx-read';
 import type { AppContext } from '../../context';
 
@@ -124,6 +125,16 @@ export function cellText(value: unknown, column: ImportColumn | undefined): { te
   return { text: String(value as string).trim() };
 }
 
+/** The reader's complaints about the file (a damaged zip, no worksheet) reach the admin as they are. */
+async function* fileErrors<T>(source: AsyncGenerator<T>): AsyncGenerator<T> {
+  try {
+    yield* source;
+  } catch (err) {
+    if (err instanceof XlsxGuardError) throw new ImportFileError(err.message);
+    throw err;
+  }
+}
+
 /**
  * Reads the first worksheet as a stream (row 1 = headers, matched by name so the admin may reorder
  * or add columns) and hands rows over in batches; `onProgress` gets the share of the file consumed.
@@ -138,7 +149,7 @@ export async function readRows(
   let byIndex: (ImportColumn | undefined)[] | null = null;
   let batch: RawRow[] = [];
   let total = 0;
-  for await (const { rows, fraction } of sheetRows(file)) {
+  for await (const { rows, fraction } of fileErrors(sheetRows(file))) {
     for (const row of rows) {
       const values = row.values;
       if (!byIndex) {
