@@ -122,7 +122,12 @@ const NAMED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', a
 
 export function xmlText(s: string): string {
   if (!s.includes('&')) return s;
-  return s.replace(ENTITY, (_, e: string) => (e[0] === '#' ? String.fromCodePoint(e[1] === 'x' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10)) : NAMED[e]!));
+  return s.replace(ENTITY, (whole, e: string) => {
+    if (e[0] !== '#') return NAMED[e]!;
+    const code = e[1] === 'x' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);
+    // Not a character (a broken writer's &#1114112;): left as written rather than failing the file.
+    return code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+  });
 }
 
 function attr(attrs: string, name: string): string | undefined {
