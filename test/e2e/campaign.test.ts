@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD, app, clickInDialog, login, screenshots, setServerClock, useApp, visible } from './harness';
+import { DEMO_PASSWORD, app, clickSettled, login, screenshots, setServerClock, useApp, visible } from './harness';
 
 const COLLEGE_ADMIN = '339901199509300526'; // 吴院管, README demo account
 const GRADUATE = '冯毕业'; // in 2022级计算机科学与技术班团支部 (毕业生团组织), no transfer in the demo
@@ -24,7 +24,7 @@ describe('学社衔接 tab (TR-10 … TR-12, MEM-7, GRAD-8)', () => {
 
     await unplaced.getByRole('checkbox', { name: `选择${GRADUATE}` }).check();
     await unplaced.getByRole('button', { name: /转入流动团员团支部（1）/ }).click();
-    await clickInDialog(page, '转入');
+    await clickSettled(page.getByRole('dialog'), '转入');
     await visible(page.getByText('已将 1 名毕业生转入毕业学生流动团员团支部'));
     await expect.poll(() => unplaced.getByText(GRADUATE).count()).toBe(0);
 
@@ -53,7 +53,7 @@ describe('学社衔接 tab (TR-10 … TR-12, MEM-7, GRAD-8)', () => {
     await page.getByRole('checkbox', { name: '选择延迟毕业团支部' }).check();
     await screenshots(page, 'campaign-empty-branches');
     await page.getByRole('button', { name: /批量删除（1）/ }).click();
-    await clickInDialog(page, '删除');
+    await clickSettled(page.getByRole('dialog'), '删除');
     await visible(page.getByText('已删除 1 个团支部，历史记录仍保留'));
     await visible(page.getByText('没有已清空的毕业生团组织或临时团支部'));
     expect(pageErrors).toEqual([]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD, app, clickInDialog, login, runJob, screenshots, setServerClock, useApp, visible } from './harness';
+import { DEMO_PASSWORD, app, clickSettled, login, runJob, screenshots, setServerClock, useApp, visible } from './harness';
 
 const COLLEGE_ADMIN = '339901199509300526'; // 吴院管, README demo account
 const CLASSES = ['2023级计算机科学与技术班团支部', '2023级软件工程班团支部', '2023级人工智能班团支部'];
@@ -38,7 +38,7 @@ describe('graduation season (GRAD-1…6)', () => {
     await page.getByRole('dialog', { name: '标记团支部团员毕业时间' }).getByLabel('理由', { exact: true }).click();
     await page.getByTitle('教师支部', { exact: true }).click();
     await page.getByRole('button', { name: '下一步' }).click();
-    await clickInDialog(page, '确定标记', page.getByRole('dialog', { name: '请确认标记' }));
+    await clickSettled(page.getByRole('dialog', { name: '请确认标记' }), '确定标记');
     await visible(page.locator('.ant-table-tbody tr', { hasText: TEACHERS }).getByText('无法确定：教师支部'));
     await screenshots(page, 'graduation-marks');
 

@@ -54,23 +54,22 @@ export const visible = (l: Locator) => l.filter({ visible: true }).first().waitF
 export const hidden = (l: Locator) => l.first().waitFor({ state: 'hidden', timeout: 15_000 });
 
 /**
- * Clicks a button of the open dialog once the dialog has finished opening. antd zooms a confirm
- * dialog in; on a loaded CI machine a click during that animation was once lost (the dialog stayed
- * open, nothing was sent), so the click waits until no animation runs inside the modal.
+ * Clicks a button of a dialog or popconfirm once it has finished opening. antd zooms them in; on a
+ * loaded CI machine a click during that animation was once lost (the dialog stayed open, nothing
+ * was sent), so the click waits for the running animations of the overlay (5 s at most: a spinner
+ * never finishes).
  */
-export async function clickInDialog(page: Page, button: string, dialog: Locator = page.getByRole('dialog')): Promise<void> {
-  await visible(dialog);
-  // Runs in the page (a function, not a string: the app's CSP forbids eval); typed here without the DOM library.
-  await page.waitForFunction(
-    () => {
-      type Root = { getAnimations(o: { subtree: boolean }): { playState: string }[] };
-      const doc = (globalThis as unknown as { document: { querySelectorAll(selector: string): ArrayLike<Root> } }).document;
-      return Array.from(doc.querySelectorAll('.ant-modal-root')).every((root) => root.getAnimations({ subtree: true }).every((a) => a.playState !== 'running'));
-    },
-    undefined,
-    { timeout: 15_000 },
-  );
-  await dialog.getByRole('button', { name: button }).click();
+export async function clickSettled(overlay: Locator, button: string | RegExp): Promise<void> {
+  await visible(overlay);
+  // Runs in the page; typed here without the DOM library.
+  await overlay.first().evaluate(async (node) => {
+    type Animated = { closest(selector: string): Animated | null; getAnimations(o: { subtree: boolean }): { playState: string; finished: Promise<unknown> }[] };
+    const el = node as unknown as Animated;
+    const root = el.closest('.ant-modal-root, .ant-popover') ?? el;
+    const running = root.getAnimations({ subtree: true }).filter((a) => a.playState === 'running');
+    await Promise.race([Promise.all(running.map((a) => a.finished.catch(() => undefined))), new Promise((r) => setTimeout(r, 5_000))]);
+  });
+  await overlay.getByRole('button', { name: button }).click();
 }
 
 /**

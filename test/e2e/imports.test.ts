@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
 import { makeIdNumber } from '../../src/domain/id-number';
-import { app, DEMO_PASSWORD, hidden, login, screenshots, useApp, visible } from './harness';
+import { app, clickSettled, DEMO_PASSWORD, hidden, login, screenshots, useApp, visible } from './harness';
 
 /**
  * The Excel import journey (issue 2/7) in the built app on a fresh demo database: the 导入 drawer of
@@ -73,7 +73,7 @@ describe('Excel import journey (issue 2/7)', () => {
     expect(errBook.suggestedFilename()).toBe('本班团员-错误说明.xlsx');
 
     await drawer.getByRole('button', { name: '仅导入无误的行（2 行）' }).click();
-    await page.locator('.ant-popconfirm').getByRole('button', { name: /导\s*入/ }).click();
+    await clickSettled(page.locator('.ant-popconfirm'), /导\s*入/);
     await visible(drawer.getByText('已导入 2 行'));
     await screenshots(page, 'import-3-done', drawer.getByText('已导入 2 行'));
     await page.keyboard.press('Escape');
