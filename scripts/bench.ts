@@ -51,7 +51,7 @@ interface Measured {
   rps: number;
   errors: number;
 }
-const results: { scenario: string; rows: Measured[] }[] = [];
+const results: { scenario: string; rows: Measured[]; cpu?: Record<string, number> }[] = [];
 
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
@@ -60,6 +60,43 @@ function percentile(sorted: number[], p: number): number {
 function summarize(name: string, latencies: number[], seconds: number, errors: number): Measured {
   const sorted = [...latencies].sort((a, b) => a - b);
   return { name, p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), rps: latencies.length / seconds, errors };
+}
+
+/** CPU seconds (user + system) a process has used, from /proc (Linux); 0 when it is gone or unreadable. */
+function procCpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100; // utime + stime, in USER_HZ (100 on Linux)
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * CPU used during a phase by the server process, the PostgreSQL backends of the bench database and
+ * this process (autocannon, the sweep itself): wall time on a shared machine follows the other
+ * tenants' load, CPU seconds per request much less. Backends are those connected when the phase
+ * starts or ends (the pools keep theirs open); one that ends in between is missed.
+ */
+async function cpuMeter(pool: pg.Pool | null, serverPid: number | undefined) {
+  const backends = async () =>
+    pool ? (await pool.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND backend_type = 'client backend'`)).rows.map((r) => r.pid) : [];
+  const before = new Map((await backends()).map((pid) => [pid, procCpuSeconds(pid)]));
+  const server0 = serverPid ? procCpuSeconds(serverPid) : 0;
+  const self0 = process.cpuUsage();
+  return async () => {
+    const self = process.cpuUsage(self0);
+    const server = serverPid ? procCpuSeconds(serverPid) - server0 : 0;
+    let postgres = 0;
+    for (const pid of new Set([...before.keys(), ...(await backends())])) postgres += procCpuSeconds(pid) - (before.get(pid) ?? 0);
+    return { server, postgres, bench: (self.user + self.system) / 1e6 };
+  };
+}
+
+function printCpu(label: string, cpu: { server: number; postgres: number; bench: number }, count: number) {
+  const ms = (s: number) => ((s * 1000) / Math.max(count, 1)).toFixed(2);
+  console.log(`  CPU ${label}：服务 ${cpu.server.toFixed(2)} s，PostgreSQL ${cpu.postgres.toFixed(2)} s，压测进程 ${cpu.bench.toFixed(2)} s；每次 ${ms(cpu.server)} + ${ms(cpu.postgres)} + ${ms(cpu.bench)} ms`);
 }
 
 async function waitFor(url: string, child: ChildProcess, timeoutMs = 60_000) {
@@ -92,7 +129,7 @@ async function http(name: string, opts: { url: string; method?: 'GET' | 'POST'; 
     body: opts.body,
     requests: opts.requests,
     connections: opts.connections ?? CONNECTIONS,
-        duration: SECONDS,
+        ...(opts.amount ? { amount: opts.amount } : { duration: SECONDS }),
       },
       (err, result) => (err ? reject(err) : resolve(result)),
     );
@@ -101,6 +138,12 @@ async function http(name: string, opts: { url: string; method?: 'GET' | 'POST'; 
       latencies.push(responseTime);
     });
   });
+  if (opts.amount && latencies.length > 4 * (opts.connections ?? CONNECTIONS)) {
+    // A fixed amount of work starts with every client's first request at once, on connections that
+    // have not yet prepared their statements; the rest, apart, says how the steady state looks.
+    const later = summarize(name, latencies.slice(2 * (opts.connections ?? CONNECTIONS)), 1, 0);
+    console.log(`  （${name} 去掉最先完成的 ${2 * (opts.connections ?? CONNECTIONS)} 个：p50 ${later.p50.toFixed(1)} ms，p95 ${later.p95.toFixed(1)} ms，p99 ${later.p99.toFixed(1)} ms）`);
+  }
   return summarize(name, latencies, opts.amount ? (performance.now() - started) / 1000 : SECONDS, errors + done.errors + done.timeouts);
 }
 
@@ -168,7 +211,9 @@ const want = (key: string) => !only || only.has(key);
 async function main() {
   if (!existsSync('dist/server.js')) throw new Error('先运行 npm run build');
   const env = { ...process.env, PORT: String(PORT), NODE_ENV: 'production', LOG_LEVEL: 'warn', ZHTJ_DATA_KEY: dataKey!, COOKIE_SECURE: '0', DEMO_SEED: '0' };
-  const server = spawn(process.execPath, ['dist/server.js'], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+  // BENCH_SERVER_NODE_ARGS: extra Node flags for the server, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
+  const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const server = spawn(process.execPath, [...nodeArgs, 'dist/server.js'], { env, stdio: ['ignore', 'inherit', 'inherit'] });
   const hello = spawn(process.execPath, ['--input-type=module', '-e', `import Fastify from 'fastify'; const app = Fastify(); app.get('/', async () => ({ hello: 'world' })); await app.listen({ port: ${HELLO_PORT}, host: '127.0.0.1' });`], { stdio: 'inherit' });
   const pool = config.databaseUrl ? new pg.Pool({ connectionString: config.databaseUrl, max: Math.max(CONNECTIONS, CONNECTIONS_APPROVE), options: '-c jit=off' }) : null;
   try {
@@ -339,6 +384,7 @@ async function main() {
       const httpNodes = nodes.slice(0, Math.ceil(nodes.length / 2)).map((n) => n.id);
       const sqlNodes = nodes.slice(Math.ceil(nodes.length / 2));
       let next = 0;
+      const httpCpu = await cpuMeter(pool, server.pid);
       const rows = [
         await http(`POST /api/transfer-nodes/:id/approve（${CONNECTIONS_APPROVE} 个并发客户端）`, {
           url: `${base}/api/transfer-nodes/0/approve`,
@@ -349,6 +395,8 @@ async function main() {
           requests: [{ setupRequest: (req) => ({ ...req, path: `/api/transfer-nodes/${httpNodes[next++ % httpNodes.length]}/approve`, body: '{}' }) }],
         }),
       ];
+      const httpCpuUsed = await httpCpu();
+      const approvedHttp = (await q1<{ n: number }>(`SELECT count(*)::int AS n FROM transfer_nodes WHERE id = ANY($1) AND state = 'APPROVED'`, [httpNodes])).n;
       // The same writes as one approval that completes a transfer, as bare SQL in one transaction each.
       const targetPath = (await q1<{ path: string }>('SELECT path FROM orgs WHERE id = $1', [target.id])).path;
       let k = 0;
@@ -367,6 +415,8 @@ async function main() {
         }),
       );
       print(`审批转接（${httpNodes.length} 个节点经 HTTP，${sqlNodes.length} 个经直连 SQL）`, [...rows, helloRow]);
+      printCpu(`HTTP 审批 ${approvedHttp} 个`, httpCpuUsed, approvedHttp);
+      results.push({ scenario: 'approve-cpu', rows: [], cpu: { ...httpCpuUsed, approved: approvedHttp } });
     }
 
     if (want('sweep') && pool) {
@@ -404,10 +454,15 @@ async function main() {
       const database = await openDatabase({ url: config.databaseUrl, poolMax: 10, statementTimeoutMs: 0 });
       try {
         const ctx: AppContext = { db: database.db, database, clock: systemClock, cipher, config };
+        await database.pool!.query('SELECT 1'); // a backend to measure from the start
+        const sweepCpu = await cpuMeter(database.pool!, undefined);
         const t0 = performance.now();
         const result = await sweepTransferDeadlines(ctx);
         const seconds = (performance.now() - t0) / 1000;
+        const sweepCpuUsed = await sweepCpu();
         console.log(`  扫描用时 ${seconds.toFixed(1)} s：自动通过 ${result.approved.toLocaleString()} 个节点（${(result.approved / seconds).toFixed(0)} 个/秒），提醒 ${result.reminded}`);
+        printCpu(`扫描 ${result.approved} 个节点`, sweepCpuUsed, result.approved);
+        results.push({ scenario: 'sweep-cpu', rows: [], cpu: { ...sweepCpuUsed, approved: result.approved } });
         results.push({ scenario: 'sweep', rows: [{ name: `sweep ${result.approved}`, p50: NaN, p95: NaN, p99: NaN, rps: result.approved / seconds, errors: due - result.approved }] });
       } finally {
         await database.close();

@@ -1,9 +1,10 @@
+import { createHash } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { getTableName, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import { PgDialect, type PgColumn } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
-import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
+import type { PgDatabase, PgQueryResultHKT, PgSession, PgTransaction } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import type { ExtractTablesWithRelations } from 'drizzle-orm';
 import pg from 'pg';
@@ -85,6 +86,40 @@ export async function rows<T>(ex: Executor, query: SQL): Promise<T[]> {
 
 export async function one<T>(ex: Executor, query: SQL): Promise<T | undefined> {
   return (await rows<T>(ex, query))[0];
+}
+
+/**
+ * A statement built once and run by name (issue 8: an approval's statements cost more to build in
+ * JavaScript and to plan in PostgreSQL than to execute). The text is made from `query` once, with
+ * `sql.placeholder(key)` where the values go; on PostgreSQL each pooled connection parses it once and,
+ * after a few runs, keeps a generic plan (`plan_cache_mode = auto` still re-plans when a generic plan
+ * would cost more). The name carries a hash of the text, so two texts never share one. PGlite runs
+ * the same text unnamed. Returns the rows as `rows` does.
+ */
+export function namedStatement<T>(name: string, query: SQL): (ex: Executor, values: Record<string, unknown>) => Promise<T[]> {
+  const { sql: text, params } = keyDialect.sqlToQuery(query);
+  const fullName = `${name}_${createHash('sha256').update(text).digest('hex').slice(0, 12)}`;
+  return async (ex, values) => {
+    // The executor's own session (the pool, or the transaction's client); drizzle's raw `execute`
+    // goes the same way, only without a name.
+    const session = (ex as unknown as { session: PgSession }).session;
+    const prepared = session.prepareQuery({ sql: text, params }, undefined, fullName, false);
+    const result = (await prepared.execute(values)) as unknown as { rows: T[] };
+    return result.rows;
+  };
+}
+
+/**
+ * A drizzle query builder prepared once per executor under `name` (`.prepare`), for queries whose
+ * values are all `sql.placeholder`s: built once, parsed once per connection, planned as above.
+ */
+export function preparedPerExecutor<P extends { execute(values?: Record<string, unknown>): Promise<unknown> }>(build: (ex: Executor) => P) {
+  const cache = new WeakMap<Executor, P>();
+  return (ex: Executor): P => {
+    let prepared = cache.get(ex);
+    if (!prepared) cache.set(ex, (prepared = build(ex)));
+    return prepared;
+  };
 }
 
 /**

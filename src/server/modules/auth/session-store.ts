@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { and, eq, isNull, ne, sql } from 'drizzle-orm';
-import { outer, type Executor } from '../../../db/client';
+import { outer, preparedPerExecutor, type Executor } from '../../../db/client';
 import { accounts, adminGrants, orgs, persons, sessions } from '../../../db/schema';
 
 export const SESSION_TOUCH_INTERVAL_MS = 60_000;
@@ -28,46 +28,50 @@ export async function createSession(ex: Executor, personId: number, now: Date, i
 /**
  * The session of `token` with its person and account, in one round trip. With `orgId` it also brings
  * the person's active admin grant for that (live) org with the org's scope facts (null when none); with
- * `member` the person's member id (null when none). Every request's checks read this one row.
+ * `member` the person's member id (null when none). Every request's checks read this one row. Built
+ * once and run by name (issue 8): it is every request's first statement.
  */
 export async function loadSession(ex: Executor, token: string, want: { orgId?: number; member?: boolean } = {}) {
-  const orgId = want.orgId;
-  const [row] = await ex
-    .select({
-      id: sessions.id,
-      personId: sessions.personId,
-      csrfToken: sessions.csrfToken,
-      createdAt: sessions.createdAt,
-      lastSeenAt: sessions.lastSeenAt,
-      revokedAt: sessions.revokedAt,
-      mfaState: sessions.mfaState,
-      name: persons.name,
-      mustChangePassword: accounts.mustChangePassword,
-      disabledAt: accounts.disabledAt,
-      scope: {
-        orgId: orgs.id,
-        path: orgs.path,
-        name: orgs.name,
-        kind: orgs.kind,
-        leadershipLevel: orgs.leadershipLevel,
-        industryCategory: orgs.industryCategory,
-      },
-      memberId: want.member
-        ? sql<number | null>`(SELECT m.id FROM members m WHERE m.person_id = ${outer(sessions.personId)})`
-        : sql<number | null>`NULL::int`,
-    })
-    .from(sessions)
-    .innerJoin(persons, eq(persons.id, sessions.personId))
-    .innerJoin(accounts, eq(accounts.personId, sessions.personId))
-    // At most one active grant per person and org (admin_grants_one_active_key): the join adds no rows.
-    .leftJoin(
-      adminGrants,
-      orgId === undefined ? sql`false` : and(eq(adminGrants.personId, sessions.personId), eq(adminGrants.orgId, orgId), isNull(adminGrants.revokedAt)),
-    )
-    .leftJoin(orgs, and(eq(orgs.id, adminGrants.orgId), isNull(orgs.deletedAt)))
-    .where(eq(sessions.id, sessionIdOf(token)));
+  const [row] = await sessionQuery(want.member === true)(ex).execute({ id: sessionIdOf(token), orgId: want.orgId ?? null });
   return row ?? null;
 }
+
+const sessionQueryOf = (member: boolean) =>
+  preparedPerExecutor((ex: Executor) =>
+    ex
+      .select({
+        id: sessions.id,
+        personId: sessions.personId,
+        csrfToken: sessions.csrfToken,
+        createdAt: sessions.createdAt,
+        lastSeenAt: sessions.lastSeenAt,
+        revokedAt: sessions.revokedAt,
+        mfaState: sessions.mfaState,
+        name: persons.name,
+        mustChangePassword: accounts.mustChangePassword,
+        disabledAt: accounts.disabledAt,
+        scope: {
+          orgId: orgs.id,
+          path: orgs.path,
+          name: orgs.name,
+          kind: orgs.kind,
+          leadershipLevel: orgs.leadershipLevel,
+          industryCategory: orgs.industryCategory,
+        },
+        memberId: member ? sql<number | null>`(SELECT m.id FROM members m WHERE m.person_id = ${outer(sessions.personId)})` : sql<number | null>`NULL::int`,
+      })
+      .from(sessions)
+      .innerJoin(persons, eq(persons.id, sessions.personId))
+      .innerJoin(accounts, eq(accounts.personId, sessions.personId))
+      // At most one active grant per person and org (admin_grants_one_active_key): the join adds no
+      // rows. A null org id (no acting org asked for) matches no grant.
+      .leftJoin(adminGrants, and(eq(adminGrants.personId, sessions.personId), sql`${adminGrants.orgId} = ${sql.placeholder('orgId')}::int`, isNull(adminGrants.revokedAt)))
+      .leftJoin(orgs, and(eq(orgs.id, adminGrants.orgId), isNull(orgs.deletedAt)))
+      .where(eq(sessions.id, sql.placeholder('id')))
+      .prepare(member ? 'session_member' : 'session'),
+  );
+const sessionQueries = [sessionQueryOf(false), sessionQueryOf(true)] as const;
+const sessionQuery = (member: boolean) => sessionQueries[member ? 1 : 0];
 export type SessionRow = NonNullable<Awaited<ReturnType<typeof loadSession>>>;
 
 export async function touchSession(ex: Executor, id: string, now: Date) {

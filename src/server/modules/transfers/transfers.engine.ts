@@ -1,13 +1,13 @@
 // The node engine (TR-2/3/5): opening nodes, advancing, completing (the member moves), notices.
 // Every function here runs inside the caller's transaction and uses only `tx`; the two single-statement
 // writes (`applyDecision`, `completeInOne`) may also run on their own, a statement being atomic.
-import { and, asc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
-import { rows, type Executor, type Tx } from '../../../db/client';
+import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { namedStatement, rows, type Executor, type Tx } from '../../../db/client';
 import { orgs, transferNodes, transferNotices, transferSpecialPools, transfers } from '../../../db/schema';
 import { DomainError } from '../../../domain/errors';
 import { childPath } from '../../../domain/scope';
 import { dueAt, NODE_KIND_LABELS, TRANSFER_REASON_LABELS } from '../../../domain/transfers';
-import { AUDIT_COLUMNS, auditActorColumns, type AuditChanges, type AuditEntry, type AuditWho } from '../../audit';
+import { AUDIT_COLUMNS, type AuditChanges, type AuditEntry, type AuditWho } from '../../audit';
 import type { AppContext } from '../../context';
 import { nextOrgId } from '../orgs/orgs.repo';
 import type { NodeRow, TransferRow } from './transfers.repo';
@@ -98,22 +98,65 @@ export interface NodeDecision {
   audit: { action: string; orgPath: string; changes: AuditChanges; reason: string };
 }
 
+const P = (key: string) => sql.placeholder(key);
+
 /**
  * The decision as the first CTEs: the open transfer's row is locked first (as by every writer of its
  * nodes; a no-op when the caller holds it), then the node is decided only while still pending — a
  * node changed by the lock's previous holder is re-read by the update, so of two admins one wins.
+ * Values are placeholders (`decisionValues`): the statements below are built once and run by name.
  */
-function decidedCte(transfer: TransferRow, d: NodeDecision, at: Date): SQL {
-  return sql`locked AS (SELECT id FROM transfers WHERE id = ${transfer.id} AND status = 'OPEN' FOR UPDATE),
+const decidedCte = sql`locked AS (SELECT id FROM transfers WHERE id = ${P('tid')}::int AND status = 'OPEN' FOR UPDATE),
     decided AS (
-      UPDATE transfer_nodes SET state = ${d.state}::transfer_node_state, decided_at = ${at.toISOString()}::timestamptz, decided_by_person_id = ${d.by.personId},
-             decided_by_name = ${d.by.name}, decided_by_org_id = ${d.by.orgId}, note = ${d.note}::text, allocated_branch_id = ${d.allocatedBranchId}::int
-       WHERE id = ${d.nodeId} AND transfer_id = ${transfer.id} AND state = 'PENDING' AND EXISTS (SELECT 1 FROM locked) RETURNING id)`;
+      UPDATE transfer_nodes SET state = ${P('state')}::transfer_node_state, decided_at = ${P('at')}::timestamptz, decided_by_person_id = ${P('byPerson')}::int,
+             decided_by_name = ${P('byName')}::text, decided_by_org_id = ${P('byOrg')}::int, note = ${P('note')}::text, allocated_branch_id = ${P('allocated')}::int
+       WHERE id = ${P('nodeId')}::int AND transfer_id = ${P('tid')}::int AND state = 'PENDING' AND EXISTS (SELECT 1 FROM locked) RETURNING id)`;
+
+const decisionAuditRow = sql`(0, ${P('dAction')}::text, ${P('dPath')}::text, ${P('dChanges')}::jsonb, ${P('dReason')}::text)`;
+
+/** Audit columns of one actor at one time as placeholders (`auditActorValues`), in AUDIT_COLUMNS order. */
+const actorColumns = sql`${P('loggedAt')}::timestamptz, ${P('actorPerson')}::int, ${P('actorName')}::text, ${P('actingOrg')}::int, ${P('ip')}::text, ${P('requestId')}::text`;
+
+function auditActorValues(at: Date, who: AuditWho) {
+  return { loggedAt: at.toISOString(), actorPerson: who?.personId ?? null, actorName: who?.name ?? null, actingOrg: who?.actingOrgId ?? null, ip: who?.ip ?? null, requestId: who?.requestId ?? null };
 }
 
-function decisionAuditRow(d: NodeDecision): SQL {
-  return sql`(0, ${d.audit.action}::text, ${d.audit.orgPath}::text, ${JSON.stringify(d.audit.changes)}::jsonb, ${d.audit.reason}::text)`;
+function decisionValues(tid: number, d: NodeDecision, at: Date) {
+  return {
+    tid,
+    state: d.state,
+    at: at.toISOString(),
+    byPerson: d.by.personId,
+    byName: d.by.name,
+    byOrg: d.by.orgId,
+    note: d.note,
+    allocated: d.allocatedBranchId,
+    nodeId: d.nodeId,
+    dAction: d.audit.action,
+    dPath: d.audit.orgPath,
+    dChanges: JSON.stringify(d.audit.changes),
+    dReason: d.audit.reason,
+  };
 }
+
+const decisionStatement = (open: boolean) =>
+  namedStatement<{ n: number }>(
+    open ? 'transfer_decide_open' : 'transfer_decide',
+    sql`WITH ${decidedCte}${
+      open
+        ? sql`, opened AS (
+        UPDATE transfer_nodes SET state = 'PENDING', opened_at = ${P('at')}::timestamptz, due_at = ${P('openDue')}::timestamptz
+         WHERE id = ${P('openId')}::int AND state = 'WAITING' AND EXISTS (SELECT 1 FROM decided))`
+        : sql``
+    },
+      logged AS (
+        INSERT INTO audit_log (${AUDIT_COLUMNS})
+        SELECT ${actorColumns}, v.action, 'transfer', ${P('tidText')}::text, ${P('memberName')}::text, v.path, v.changes, 'OK', v.reason
+          FROM decided, (VALUES ${decisionAuditRow}) AS v(ord, action, path, changes, reason))
+    SELECT count(*)::int AS n FROM decided`,
+  );
+const decideOnly = decisionStatement(false);
+const decideAndOpen = decisionStatement(true);
 
 /**
  * A decision and what follows it in one statement (each round trip counts when 50 admins approve
@@ -123,73 +166,76 @@ function decisionAuditRow(d: NodeDecision): SQL {
  * pending.
  */
 export async function applyDecision(ex: Executor, transfer: TransferRow, d: NodeDecision, at: Date, who: AuditWho, open: { nodeId: number; dueAt: Date } | null): Promise<boolean> {
-  const iso = at.toISOString();
-  const opened = open
-    ? sql`, opened AS (
-        UPDATE transfer_nodes SET state = 'PENDING', opened_at = ${iso}::timestamptz, due_at = ${open.dueAt.toISOString()}::timestamptz
-         WHERE id = ${open.nodeId} AND state = 'WAITING' AND EXISTS (SELECT 1 FROM decided))`
-    : sql``;
-  const [row] = await rows<{ n: number }>(
-    ex,
-    sql`WITH ${decidedCte(transfer, d, at)}${opened},
-      logged AS (
-        INSERT INTO audit_log (${AUDIT_COLUMNS})
-        SELECT ${auditActorColumns(at, who)}, v.action, 'transfer', ${String(transfer.id)}, ${transfer.memberName}, v.path, v.changes, 'OK', v.reason
-          FROM decided, (VALUES ${decisionAuditRow(d)}) AS v(ord, action, path, changes, reason))
-    SELECT count(*)::int AS n FROM decided`,
-  );
+  const values = { ...decisionValues(transfer.id, d, at), ...auditActorValues(at, who), tidText: String(transfer.id), memberName: transfer.memberName };
+  const [row] = open
+    ? await decideAndOpen(ex, { ...values, openId: open.nodeId, openDue: open.dueAt.toISOString() })
+    : await decideOnly(ex, values);
   return (row?.n ?? 0) > 0;
 }
+
+const changesSql = sql`jsonb_build_object('branchId', jsonb_build_object('before', m.branch_id, 'after', ${P('branchId')}::int))`;
+const completionStatement = (withDecision: boolean) =>
+  namedStatement<{ n: number }>(
+    withDecision ? 'transfer_decide_complete' : 'transfer_complete',
+    sql`WITH ${withDecision ? sql`${decidedCte},` : sql``}
+      m AS (SELECT id, branch_id, org_path FROM members WHERE id = ${P('memberId')}::int${withDecision ? sql` AND EXISTS (SELECT 1 FROM decided)` : sql``} FOR UPDATE),
+      ended AS (
+        UPDATE memberships SET ended_at = ${P('at')}::timestamptz, end_reason = 'TRANSFER', note = ${P('note2')}::text
+         WHERE member_id = (SELECT id FROM m) AND ended_at IS NULL RETURNING 1),
+      started AS (
+        INSERT INTO memberships (member_id, branch_id, started_at, start_reason, note)
+        SELECT m.id, ${P('branchId')}::int, ${P('at')}::timestamptz, 'TRANSFER', ${P('note2')}::text FROM m, (SELECT count(*) FROM ended) AS e),
+      moved AS (
+        UPDATE members SET branch_id = ${P('branchId')}::int, org_path = ${P('branchPath')}::text, updated_at = ${P('at')}::timestamptz WHERE id = (SELECT id FROM m) RETURNING 1),
+      closed AS (
+        UPDATE transfers SET status = 'COMPLETED', ended_at = ${P('at')}::timestamptz, final_branch_id = ${P('branchId')}::int
+         WHERE id = ${P('tid')}::int AND EXISTS (SELECT 1 FROM moved)),
+      logged AS (
+        INSERT INTO audit_log (${AUDIT_COLUMNS})
+        SELECT ${actorColumns}, v.action, 'transfer', ${P('tidText')}::text, ${P('memberName')}::text, v.path, v.changes, 'OK', v.reason
+          FROM m CROSS JOIN LATERAL (VALUES ${withDecision ? sql`${decisionAuditRow},` : sql``}
+                 (1, 'TRANSFER_COMPLETE', m.org_path::text, ${changesSql}, ${P('reason')}::text),
+                 (2, 'TRANSFER_COMPLETE', ${P('branchPath')}::text, ${changesSql}, ${P('reason')}::text)) AS v(ord, action, path, changes, reason)
+         WHERE v.ord <> 2 OR m.org_path <> ${P('branchPath')}::text
+         ORDER BY v.ord),
+      noticed AS (
+        INSERT INTO transfer_notices (org_id, transfer_id, node_id, kind, message, created_at)
+        SELECT ${P('noticeOrg')}::int, ${P('tid')}::int, NULL, 'COMPLETED', ${P('noticeMessage')}::text, ${P('at')}::timestamptz FROM m
+         WHERE ${P('noticeOrg')}::int IS NOT NULL
+        ON CONFLICT DO NOTHING)
+    SELECT count(*)::int AS n FROM m`,
+  );
+const completeOnly = completionStatement(false);
+const decideAndComplete = completionStatement(true);
 
 /**
  * TR-3 in one statement: the member is locked and read, the open membership period ends and the
  * new one starts (the end runs first, so the one-open-period index sees it closed), the member moves,
- * the transfer closes, the audit rows (old branch, then new) and the notice are written. With
- * `decision` the transfer is locked and the node decided first in the same statement, and its
- * audit row comes before the others; then nothing is written unless the transfer was open and the
- * node still pending (returns false). The member's row is locked after the transfer's, as in the sweep.
+ * the transfer closes, the audit rows (old branch, then new) and the notice (to the starting org, when
+ * an org started it) are written. With `decision` the transfer is locked and the node decided first in
+ * the same statement, and its audit row comes before the others; then nothing is written unless the
+ * transfer was open and the node still pending (returns false). The member's row is locked after the
+ * transfer's, as in the sweep.
  */
 export async function completeInOne(
   ex: Executor,
   p: { transfer: TransferRow; branch: { id: number; path: string; name: string }; at: Date; loggedAt: Date; who: AuditWho; decision?: NodeDecision },
 ): Promise<boolean> {
   const { transfer: t, branch, decision } = p;
-  const iso = p.at.toISOString();
-  const note = `组织关系转接#${t.id}`;
-  const changes = sql`jsonb_build_object('branchId', jsonb_build_object('before', m.branch_id, 'after', ${branch.id}::int))`;
-  const reason = `${TRANSFER_REASON_LABELS[t.reason]}：转入“${branch.name}”`;
-  const notice =
-    t.startedByOrgId === null
-      ? sql``
-      : sql`, noticed AS (
-        INSERT INTO transfer_notices (org_id, transfer_id, node_id, kind, message, created_at)
-        SELECT ${t.startedByOrgId}::int, ${t.id}::int, NULL, 'COMPLETED', ${`${t.memberName}的组织关系已转入“${branch.name}”，接转成功`}::text, ${iso}::timestamptz FROM m
-        ON CONFLICT DO NOTHING)`;
-  const [row] = await rows<{ n: number }>(
-    ex,
-    sql`WITH ${decision ? sql`${decidedCte(t, decision, p.at)},` : sql``}
-      m AS (SELECT id, branch_id, org_path FROM members WHERE id = ${t.memberId}${decision ? sql` AND EXISTS (SELECT 1 FROM decided)` : sql``} FOR UPDATE),
-      ended AS (
-        UPDATE memberships SET ended_at = ${iso}::timestamptz, end_reason = 'TRANSFER', note = ${note}
-         WHERE member_id = (SELECT id FROM m) AND ended_at IS NULL RETURNING 1),
-      started AS (
-        INSERT INTO memberships (member_id, branch_id, started_at, start_reason, note)
-        SELECT m.id, ${branch.id}, ${iso}::timestamptz, 'TRANSFER', ${note} FROM m, (SELECT count(*) FROM ended) AS e),
-      moved AS (
-        UPDATE members SET branch_id = ${branch.id}, org_path = ${branch.path}, updated_at = ${iso}::timestamptz WHERE id = (SELECT id FROM m) RETURNING 1),
-      closed AS (
-        UPDATE transfers SET status = 'COMPLETED', ended_at = ${iso}::timestamptz, final_branch_id = ${branch.id}
-         WHERE id = ${t.id} AND EXISTS (SELECT 1 FROM moved)),
-      logged AS (
-        INSERT INTO audit_log (${AUDIT_COLUMNS})
-        SELECT ${auditActorColumns(p.loggedAt, p.who)}, v.action, 'transfer', ${String(t.id)}, ${t.memberName}, v.path, v.changes, 'OK', v.reason
-          FROM m CROSS JOIN LATERAL (VALUES ${decision ? sql`${decisionAuditRow(decision)},` : sql``}
-                 (1, 'TRANSFER_COMPLETE', m.org_path::text, ${changes}, ${reason}::text),
-                 (2, 'TRANSFER_COMPLETE', ${branch.path}::text, ${changes}, ${reason}::text)) AS v(ord, action, path, changes, reason)
-         WHERE v.ord <> 2 OR m.org_path <> ${branch.path}
-         ORDER BY v.ord)${notice}
-    SELECT count(*)::int AS n FROM m`,
-  );
+  const values = {
+    ...(decision ? decisionValues(t.id, decision, p.at) : { tid: t.id, at: p.at.toISOString() }),
+    ...auditActorValues(p.loggedAt, p.who),
+    memberId: t.memberId,
+    note2: `组织关系转接#${t.id}`,
+    branchId: branch.id,
+    branchPath: branch.path,
+    tidText: String(t.id),
+    memberName: t.memberName,
+    reason: `${TRANSFER_REASON_LABELS[t.reason]}：转入“${branch.name}”`,
+    noticeOrg: t.startedByOrgId,
+    noticeMessage: `${t.memberName}的组织关系已转入“${branch.name}”，接转成功`,
+  };
+  const [row] = await (decision ? decideAndComplete : completeOnly)(ex, values);
   return (row?.n ?? 0) > 0;
 }
 

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, inArray, isNull, like, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, isNull, like, or, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Page } from '../../../contracts/common';
 import type {
@@ -12,12 +12,12 @@ import type {
   Transfer,
   TransferListItem,
 } from '../../../contracts/transfers';
-import type { Executor, Tx } from '../../../db/client';
+import { preparedPerExecutor, type Executor, type Tx } from '../../../db/client';
 import { members, orgs, persons, transferLetters, transferNodes, transferNotices, transfers } from '../../../db/schema';
 import { chinaDate } from '../../../domain/dates';
 import { DomainError, assertRule } from '../../../domain/errors';
 import { normalizeIdNumber } from '../../../domain/id-number';
-import { isWithin } from '../../../domain/scope';
+import { isWithin, subtreeRange } from '../../../domain/scope';
 import {
   SEPARATE_PROVINCES,
   TRANSFER_REASON_LABELS,
@@ -497,9 +497,22 @@ type ViewOrg = PresentOrg & Pick<OrgRow, 'path' | 'deletedAt'>;
  * and `branchId` (an allocation's choice). Null when the node does not exist or is out of scope.
  */
 async function decisionView(ex: Executor, nodeId: number, scopePath: string, branchId: number | null): Promise<{ t: TransferRow; nodes: NodeRow[]; byId: Map<number, ViewOrg> } | null> {
+  const { lo, hi } = subtreeRange(scopePath);
+  const found = await decisionViewQuery(ex).execute({ nodeId, lo, hi, branchId });
+  if (found.length === 0) return null;
+  const byId = new Map<number, ViewOrg>();
+  for (const r of found) for (const o of [r.no, r.fo, r.tgt, r.ao, r.xo]) if (o) byId.set(o.id, o);
+  return { t: found[0]!.t, nodes: found.map((r) => r.n), byId };
+}
+
+// Built once and run by name (every approval reads this first): the values are placeholders, the
+// scope as its path range (`transferVisible`), and a null `branchId` joins no chosen org.
+const decisionViewQuery = preparedPerExecutor((ex: Executor) => {
   const [nodeOrg, fromOrg, toOrg, allocOrg, chosenOrg] = [alias(orgs, 'no'), alias(orgs, 'fo'), alias(orgs, 'tgt'), alias(orgs, 'ao'), alias(orgs, 'xo')];
   const cols = <A extends string>(o: ReturnType<typeof alias<typeof orgs, A>>) => ({ id: o.id, name: o.name, fullName: o.fullName, kind: o.kind, parentId: o.parentId, path: o.path, deletedAt: o.deletedAt });
-  const found = await ex
+  const [lo, hi] = [sql.placeholder('lo'), sql.placeholder('hi')];
+  const inScope = (column: SQLWrapper) => sql`(${column} >= ${lo} AND ${column} < ${hi})`;
+  return ex
     .select({ t: transfers, n: transferNodes, no: cols(nodeOrg), fo: cols(fromOrg), tgt: cols(toOrg), ao: cols(allocOrg), xo: cols(chosenOrg) })
     .from(transferNodes)
     .innerJoin(transfers, eq(transfers.id, transferNodes.transferId))
@@ -507,14 +520,11 @@ async function decisionView(ex: Executor, nodeId: number, scopePath: string, bra
     .innerJoin(fromOrg, eq(fromOrg.id, transfers.fromBranchId))
     .leftJoin(toOrg, eq(toOrg.id, transfers.toOrgId))
     .leftJoin(allocOrg, eq(allocOrg.id, transferNodes.allocatedBranchId))
-    .leftJoin(chosenOrg, branchId === null ? sql`false` : eq(chosenOrg.id, branchId))
-    .where(and(sql`${transferNodes.transferId} = (SELECT n0.transfer_id FROM transfer_nodes n0 WHERE n0.id = ${nodeId})`, transferVisible(scopePath)))
-    .orderBy(asc(transferNodes.seq));
-  if (found.length === 0) return null;
-  const byId = new Map<number, ViewOrg>();
-  for (const r of found) for (const o of [r.no, r.fo, r.tgt, r.ao, r.xo]) if (o) byId.set(o.id, o);
-  return { t: found[0]!.t, nodes: found.map((r) => r.n), byId };
-}
+    .leftJoin(chosenOrg, sql`${chosenOrg.id} = ${sql.placeholder('branchId')}::int`)
+    .where(and(sql`${transferNodes.transferId} = (SELECT n0.transfer_id FROM transfer_nodes n0 WHERE n0.id = ${sql.placeholder('nodeId')}::int)`, or(inScope(transfers.fromPath), inScope(transfers.toPath))))
+    .orderBy(asc(transferNodes.seq))
+    .prepare('transfer_decision_view');
+});
 
 export interface BatchResult {
   nodeId: number;
