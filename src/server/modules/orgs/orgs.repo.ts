@@ -143,6 +143,14 @@ export const summaryColumns = {
   memberCount: memberCountSql,
 };
 
+/**
+ * The names of an org's ancestors from the one at `fromDepth` down to its parent, top down (where a
+ * search hit sits below the acting org), read with the row instead of in a second round trip.
+ */
+export function ancestorNamesFrom(fromDepth: number) {
+  return sql<string[]>`ARRAY(SELECT a.name FROM orgs a WHERE a.id = ANY(string_to_array(trim(BOTH '/' FROM ${outer(orgs.path)}), '/')::int[]) AND a.depth >= ${fromDepth} AND a.id <> ${outer(orgs.id)} ORDER BY a.depth)`;
+}
+
 export async function listChildren(ex: Executor, parentId: number, page: number, pageSize: number) {
   const where = and(eq(orgs.parentId, parentId), isNull(orgs.deletedAt));
   const [items, [total]] = await Promise.all([
