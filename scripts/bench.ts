@@ -16,7 +16,7 @@ import { PiiCipher, loadMasterKey } from '../src/lib/pii';
 import type { AppContext } from '../src/server/context';
 import { defaultKeyFile, loadConfig } from '../src/server/config';
 import { BENCH_ACCOUNTS, BENCH_PASSWORD } from '../src/seed/generate';
-import { queryGrams } from '../src/server/modules/orgs/orgs.repo';
+import { pickGrams, queryGrams } from '../src/server/modules/orgs/orgs.repo';
 import { httpLogin } from './http-login';
 
 const { values } = parseArgs({
@@ -298,6 +298,14 @@ async function main() {
     if (want('search')) {
       const provincePath = pool ? (await q1<{ path: string }>('SELECT path FROM orgs WHERE id = $1', [province.orgId])).path : '';
       const terms = ['西溪', '演示企业3', '第2学院', '社区团支部', '中学团委', '桃源村'];
+      // The grams the server asks the index for (pickGrams over the statistics gramStats reads).
+      const stats = pool
+        ? await q1<{ elems: string[] | null; freqs: number[] | null }>(
+            `SELECT most_common_elems::text::text[] AS elems, most_common_elem_freqs AS freqs FROM pg_stats WHERE schemaname = current_schema() AND tablename = 'orgs_name_grams_idx'`,
+          ).catch(() => undefined)
+        : undefined;
+      const gramStats = stats?.elems && stats.freqs ? new Map(stats.elems.map((g, k) => [g, stats.freqs![k]!])) : null;
+      const grams = (term: string) => pickGrams(queryGrams(term), gramStats);
       let i = 0;
       const rows = [
         await http('GET /api/orgs?q=…（全省）', {
@@ -311,8 +319,18 @@ async function main() {
         rows.push(
           await bareSql('同一查询（pg 直连，字/双字索引）', pool, () => {
             const term = terms[j++ % terms.length]!;
-            // As the server asks it (searchOrgs): one scan of the matches (up to the exact-count limit)
-            // gives the total and the ranked page; lower() LIKE keeps the pg_trgm indexes out of the plan.
+            // As the server asks it (searchOrgs) for a term of at most 10,000 matches, as all six are:
+            // one scan of the matches gives the total and the ranked page; strpos() confirms a term
+            // without cased letters (orgNameContains).
+            return {
+              text: `WITH m AS (SELECT id, depth, char_length(name) AS len, name FROM orgs WHERE deleted_at IS NULL AND path >= $3 AND path < $4 AND zh_grams(name || ' ' || full_name) @> $2::text[] AND (strpos(name, $1) > 0 OR strpos(full_name, $1) > 0) LIMIT 10001),
+                p AS (SELECT id FROM m ORDER BY depth, len, name, id LIMIT 20)
+                SELECT o.id, o.name, (SELECT count(*) FROM m) AS total FROM p JOIN orgs o ON o.id = p.id ORDER BY o.depth, char_length(o.name), o.name, o.id`,
+              values: [term, grams(term), provincePath, `${provincePath.slice(0, -1)}0`],
+            };
+          }),
+          await bareSql('改前：lower() LIKE 确认（每行两次 lower()）', pool, () => {
+            const term = terms[j++ % terms.length]!;
             return {
               text: `WITH m AS (SELECT id, depth, char_length(name) AS len, name FROM orgs WHERE deleted_at IS NULL AND path >= $3 AND path < $4 AND zh_grams(name || ' ' || full_name) @> $2::text[] AND (lower(name) LIKE lower($1) OR lower(full_name) LIKE lower($1)) LIMIT 10001),
                 p AS (SELECT id FROM m ORDER BY depth, len, name, id LIMIT 20)
@@ -320,14 +338,7 @@ async function main() {
               values: [`%${term}%`, queryGrams(term), provincePath, `${provincePath.slice(0, -1)}0`],
             };
           }),
-          await bareSql('改前：ILIKE（规划器会并用 pg_trgm 索引）+ 排序', pool, () => {
-            const term = terms[j++ % terms.length]!;
-            return {
-              text: `SELECT id, name FROM orgs WHERE deleted_at IS NULL AND zh_grams(name || ' ' || full_name) @> $2::text[] AND (name ILIKE $1 OR full_name ILIKE $1) ORDER BY depth, char_length(name), name, id LIMIT 20`,
-              values: [`%${term}%`, queryGrams(term)],
-            };
-          }),
-          await bareSql('仅 ILIKE（无字索引，pg_trgm 对两字词无效）', pool, () => ({
+          await bareSql('仅 ILIKE（不用字索引）', pool, () => ({
             text: `SELECT id, name FROM orgs WHERE deleted_at IS NULL AND (name ILIKE $1 OR full_name ILIKE $1) ORDER BY depth, char_length(name), name, id LIMIT 20`,
             values: [`%${terms[j++ % terms.length]}%`],
           })),

@@ -1,7 +1,9 @@
-import { and, asc, eq, isNull } from 'drizzle-orm';
+import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, members, orgs } from '../../src/db/schema';
 import { makeIdNumber } from '../../src/domain/id-number';
+import { subtreeRange } from '../../src/domain/scope';
+import { gramStats, pickGrams, queryGrams } from '../../src/server/modules/orgs/orgs.repo';
 import { createTestApp, type TestApp } from '../helpers/app';
 import { Factory, type Client, type OrgRow, type Tree } from '../helpers/factories';
 
@@ -245,6 +247,92 @@ describe('GET /api/orgs (search)', () => {
       expect(narrowed.body.items.map((o: { id: number }) => o.id)).toEqual([st.branchA1.id]);
       const beyond = await admin.get(`/api/orgs?q=${encodeURIComponent('计算机1班')}&page=3&pageSize=1`);
       expect(beyond.body).toMatchObject({ items: [], total: 1, totalIsEstimate: false });
+    } finally {
+      await small.close();
+    }
+  });
+});
+
+describe('GET /api/orgs (search): the fast paths give the same answers', () => {
+  it('a term without cased letters is matched as it is, wildcards and all', async () => {
+    const literal = await f.org(tree.province, { name: '百分%之百团委', kind: 'COMMITTEE' });
+    const other = await f.org(tree.province, { name: '百分比之百团委', kind: 'COMMITTEE' });
+    const underscore = await f.org(tree.province, { name: '下划_线团委', kind: 'COMMITTEE' });
+    const percent = await province.get(`/api/orgs?q=${encodeURIComponent('分%之')}`);
+    expect(percent.body.items.map((o: { id: number }) => o.id)).toEqual([literal.id]);
+    expect(percent.body).toMatchObject({ total: 1, totalIsEstimate: false });
+    const one = await province.get(`/api/orgs?q=${encodeURIComponent('百分')}`);
+    expect(one.body.items.map((o: { id: number }) => o.id).sort()).toEqual([literal.id, other.id].sort());
+    const under = await province.get(`/api/orgs?q=${encodeURIComponent('划_')}`);
+    expect(under.body.items.map((o: { id: number }) => o.id)).toEqual([underscore.id]);
+    // Through the full name too, which holds the same characters.
+    const full = await province.get(`/api/orgs?q=${encodeURIComponent(`_线团委${underscore.id}`)}`);
+    expect(full.body.items.map((o: { id: number }) => o.id)).toEqual([underscore.id]);
+  });
+
+  it('with gram statistics, asking the index for the rarest grams only finds exactly the same orgs', async () => {
+    const analyzed = await createTestApp();
+    try {
+      const af = new Factory(analyzed);
+      const at = await af.tree();
+      for (let k = 1; k <= 30; k++) await af.org(at.collegeB, { name: `2024级经济${k}班团支部`, kind: 'BRANCH' });
+      await analyzed.ctx.db.execute(sql`ANALYZE orgs`);
+      const stats = await gramStats(analyzed.ctx.database.readDb);
+      expect(stats).not.toBeNull();
+      const grams = queryGrams('计算机1班');
+      const picked = pickGrams(grams, stats);
+      expect(picked.length).toBeGreaterThan(0);
+      expect(picked.length).toBeLessThan(grams.length);
+      const admin = (await af.admin(at.university)).client;
+      const res = await admin.get(`/api/orgs?q=${encodeURIComponent('计算机1班')}`);
+      expect(res.body.items.map((o: { id: number }) => o.id)).toEqual([at.branchA1.id]);
+      expect(res.body).toMatchObject({ total: 1, totalIsEstimate: false });
+      const many = await admin.get(`/api/orgs?q=${encodeURIComponent('经济1')}&pageSize=100`);
+      const names = many.body.items.map((o: { name: string }) => o.name);
+      expect(names).toEqual(['2023级经济1班团支部', '2024级经济1班团支部', ...[10, 11, 12, 13, 14, 15, 16, 17, 18, 19].map((k) => `2024级经济${k}班团支部`)]);
+      expect(many.body).toMatchObject({ total: 12, totalIsEstimate: false });
+    } finally {
+      await analyzed.close();
+    }
+  });
+
+  it('above EXACT_COUNT_LIMIT the page is walked in result order: every page in order, only inside the scope, kind filter kept', async () => {
+    const small = await createTestApp({ env: { EXACT_COUNT_LIMIT: '2' } });
+    try {
+      const sf = new Factory(small);
+      const st = await sf.tree();
+      for (let k = 1; k <= 5; k++) await sf.org(st.township, { name: `${k}村团支部`, kind: 'BRANCH' });
+      // The order the spec asks for, straight from the table (“团” is in every org's full name).
+      const expected = async (scopePath: string, kind?: string) => {
+        const { lo, hi } = subtreeRange(scopePath);
+        const rows = (await small.ctx.db.execute(
+          sql`SELECT id FROM orgs WHERE deleted_at IS NULL AND path >= ${lo} AND path < ${hi} AND ${kind ? sql`kind = ${kind}` : sql`true`}
+              AND (name LIKE '%团%' OR full_name LIKE '%团%') ORDER BY depth, char_length(name), name, id`,
+        )) as unknown as { rows: { id: number }[] };
+        return rows.rows.map((r) => r.id);
+      };
+      const pagesOf = async (client: Client, extra = '') => {
+        const ids: number[] = [];
+        for (let page = 1; page < 20; page++) {
+          const res = await client.get(`/api/orgs?q=${encodeURIComponent('团')}&page=${page}&pageSize=3${extra}`);
+          expect(res.status).toBe(200);
+          expect(res.body.totalIsEstimate).toBe(true);
+          if (res.body.items.length === 0) break;
+          ids.push(...res.body.items.map((o: { id: number }) => o.id));
+        }
+        return ids;
+      };
+      const provinceAdmin = (await sf.admin(st.province)).client;
+      const all = await pagesOf(provinceAdmin);
+      expect(all).toEqual(await expected(st.province.path));
+      expect(all.length).toBeGreaterThan(10);
+      const countyAdmin = (await sf.admin(st.county)).client;
+      const inCounty = await pagesOf(countyAdmin);
+      expect(inCounty).toEqual(await expected(st.county.path));
+      expect(inCounty).not.toContain(st.university.id);
+      const branches = await pagesOf(countyAdmin, '&kind=BRANCH');
+      expect(branches).toEqual(await expected(st.county.path, 'BRANCH'));
+      expect(branches).toHaveLength(6);
     } finally {
       await small.close();
     }

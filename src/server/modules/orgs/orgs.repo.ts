@@ -11,11 +11,10 @@ export function inSubtree(column: unknown, scopePath: string) {
   return sql`(${column} >= ${lo} AND ${column} < ${hi})`;
 }
 
-/** A live org inside the scope, or null: missing and out-of-scope look the same (SEC-1). */
 /**
  * The grams a name must contain to match `q` anywhere (drizzle/0003_org_name_grams.sql): the query's
  * adjacent character pairs, or the character itself for a one-character query. Whitespace and
- * LIKE wildcards are left out: ILIKE checks those.
+ * LIKE wildcards are left out: the check on the row (`orgNameContains`) covers those.
  */
 export function queryGrams(q: string): string[] {
   const chars = [...q.toLowerCase()];
@@ -24,28 +23,90 @@ export function queryGrams(q: string): string[] {
 }
 
 /**
- * Orgs whose short or full name contains `q`, answered from the gram index and confirmed by a
- * case-insensitive LIKE. Written `lower(x) LIKE lower(p)`, which is what ILIKE computes in a UTF-8
- * database, so that the planner never combines the pg_trgm indexes with the gram index: every row a
- * pg_trgm bitmap returns is rechecked, and the recheck recomputes `zh_grams` (3-character terms such
- * as “团支部” took 15 s at province scale, “演示企业3” 1.2 s; with the gram index alone 0.1 s and 16 ms).
+ * Orgs whose short or full name contains `q`, answered from the gram index and confirmed on the row.
+ * The confirmation is `strpos(name, q) > 0` when `q` has no letter with a case (Chinese, digits,
+ * punctuation: nearly every search), and otherwise `lower(x) LIKE lower(p)`, which is what ILIKE
+ * computes in a UTF-8 database. `lower()` of a 25-character full name was most of the statement's
+ * time (2 µs a row: 5.5 of 7.8 ms for the 2,732 matches of “中学团委” at province scale); for a term
+ * without cased letters, containing it and containing it ignoring case are the same thing. Neither
+ * form is served by a pg_trgm index, so the planner never ANDs one with the gram index (a pg_trgm
+ * bitmap is lossy and its recheck recomputed `zh_grams` for every candidate: 团支部 took 15 s).
  */
-export function orgNameMatches(q: string): SQL {
-  const pattern = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  const candidates = orgNameCandidates(q);
-  return sql`(${candidates ? sql`${candidates} AND ` : sql``}(lower(${orgs.name}) LIKE lower(${pattern}) OR lower(${orgs.fullName}) LIKE lower(${pattern})))`;
+export function orgNameMatches(q: string, grams = queryGrams(q)): SQL {
+  const candidates = orgNameCandidates(grams);
+  return sql`(${candidates ? sql`${candidates} AND ` : sql``}${orgNameContains(q)})`;
 }
 
 /**
- * The gram-index half of `orgNameMatches`: a superset of the matches (undefined when `q` has no
- * gram). Its row estimate is the good one: ANALYZE keeps the frequencies of common grams.
+ * The row-level half of `orgNameMatches` alone: exact, and cheap enough to be checked on every entry
+ * of an index walked in result order (`orgs_search_rank_idx`), which the gram condition is not
+ * (`zh_grams` costs about 60 µs a row when evaluated outside its index).
  */
-export function orgNameCandidates(q: string): SQL | undefined {
-  const grams = queryGrams(q);
+export function orgNameContains(q: string): SQL {
+  if (isCaseless(q)) return sql`(strpos(${orgs.name}, ${q}) > 0 OR strpos(${orgs.fullName}, ${q}) > 0)`;
+  const pattern = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return sql`(lower(${orgs.name}) LIKE lower(${pattern}) OR lower(${orgs.fullName}) LIKE lower(${pattern}))`;
+}
+
+/** True when no character of `q` has a case: then `x` contains `q` exactly when `lower(x)` does. */
+export function isCaseless(q: string): boolean {
+  return q.toLowerCase() === q && q.toUpperCase() === q;
+}
+
+/**
+ * The gram-index half of `orgNameMatches`: a superset of the matches (undefined when there is no
+ * gram). Any subset of the query's grams gives a superset too; see `pickGrams`.
+ */
+export function orgNameCandidates(grams: string[]): SQL | undefined {
   if (grams.length === 0) return undefined;
   return sql`zh_grams(${orgs.name} || ' ' || ${orgs.fullName}) @> ARRAY[${sql.join(grams.map((g) => sql`${g}`), sql`, `)}]::text[]`;
 }
 
+/** The frequencies ANALYZE keeps for the common grams (share of rows); a gram not in it is rarer. */
+export type GramStats = Map<string, number>;
+
+/**
+ * The grams worth asking the index for: those too rare for ANALYZE to list (each a short posting
+ * list; together they narrow the candidates most), or failing any, the single least frequent one.
+ * The frequent ones add little but cost much: “演示企业3” is 演示 (145,053 orgs), 示企 and 企业
+ * (108,311 each) and 业3 (6,935); 业3 alone gives the same 6,935 candidates at half the index time,
+ * and a row estimate from one gram's frequency instead of the product of four (998 against 6,935),
+ * so the choice between ranking every match and walking the rank index is made on a true figure.
+ * Without statistics (never analyzed): all of them.
+ */
+export function pickGrams(grams: string[], stats: GramStats | null): string[] {
+  if (!stats || grams.length <= 1) return grams;
+  const rare = grams.filter((g) => !stats.has(g));
+  if (rare.length > 0) return rare;
+  return [grams.reduce((best, g) => (stats.get(g)! < stats.get(best)! ? g : best))];
+}
+
+/**
+ * The gram statistics of `orgs_name_grams_idx` (pg_stats keeps the most common elements of an
+ * indexed expression and their frequencies, followed by three summary numbers). Kept a minute per
+ * database: they change only with ANALYZE.
+ */
+export async function gramStats(ex: Executor): Promise<GramStats | null> {
+  const now = Date.now();
+  const hit = gramStatsCache.get(ex);
+  if (hit && now - hit.at < GRAM_STATS_TTL_MS) return hit.stats;
+  const row = await one<{ elems: string[] | null; freqs: number[] | null }>(
+    ex,
+    sql`SELECT most_common_elems::text::text[] AS elems, most_common_elem_freqs AS freqs
+          FROM pg_stats WHERE schemaname = current_schema() AND tablename = 'orgs_name_grams_idx'`,
+  );
+  let stats: GramStats | null = null;
+  if (row?.elems && row.freqs && row.freqs.length === row.elems.length + 3) {
+    const freqs = row.freqs;
+    stats = new Map(row.elems.map((g, i) => [g, Number(freqs[i])]));
+  }
+  gramStatsCache.set(ex, { stats, at: now });
+  return stats;
+}
+const gramStatsCache = new WeakMap<Executor, { stats: GramStats | null; at: number }>();
+const GRAM_STATS_TTL_MS = 60_000;
+
+/** A live org inside the scope, or null: missing and out-of-scope look the same (SEC-1). */
 export async function findOrgInScope(ex: Executor, id: number, scopePath: string): Promise<OrgRow | null> {
   const [row] = await ex
     .select()
@@ -81,6 +142,14 @@ export const summaryColumns = {
   childCount: childCountSql,
   memberCount: memberCountSql,
 };
+
+/**
+ * The names of an org's ancestors from the one at `fromDepth` down to its parent, top down (where a
+ * search hit sits below the acting org), read with the row instead of in a second round trip.
+ */
+export function ancestorNamesFrom(fromDepth: number) {
+  return sql<string[]>`ARRAY(SELECT a.name FROM orgs a WHERE a.id = ANY(string_to_array(trim(BOTH '/' FROM ${outer(orgs.path)}), '/')::int[]) AND a.depth >= ${fromDepth} AND a.id <> ${outer(orgs.id)} ORDER BY a.depth)`;
+}
 
 export async function listChildren(ex: Executor, parentId: number, page: number, pageSize: number) {
   const where = and(eq(orgs.parentId, parentId), isNull(orgs.deletedAt));
