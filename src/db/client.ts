@@ -43,6 +43,11 @@ export interface DatabaseOptions {
   /** PGlite: start from a dumped data directory (tests clone a migrated template this way). */
   loadDataDir?: Blob | File;
   poolMax?: number;
+  /**
+   * Connections the pool keeps however long they idle (the server keeps all of them, see `openPool`);
+   * default 0: every idle connection closes after 10 s, as tests and scripts want.
+   */
+  poolMin?: number;
   statementTimeoutMs?: number;
 }
 
@@ -51,6 +56,9 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     const pool = new pg.Pool({
       connectionString: opts.url,
       max: opts.poolMax ?? 10,
+      // A connection that closes takes its parsed named statements (`namedStatement`) and its
+      // backend's catalog caches with it; the next busy moment pays for them again on new connections.
+      min: Math.min(opts.poolMin ?? 0, opts.poolMax ?? 10),
       statement_timeout: opts.statementTimeoutMs ?? 15_000,
       idle_in_transaction_session_timeout: 60_000,
       // JIT compilation costs tens of milliseconds per query and pays off only for long analytic
@@ -64,7 +72,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     pool.on('connect', (client) => client.on('error', () => undefined));
     const db = drizzlePg(pool, { schema }) as unknown as Db;
     if (!opts.replicaUrl) return { db, readDb: db, kind: 'postgres', pool, close: () => pool.end() };
-    const replica = new pg.Pool({ connectionString: opts.replicaUrl, max: opts.poolMax ?? 10, statement_timeout: opts.statementTimeoutMs ?? 15_000, options: '-c jit=off' });
+    const replica = new pg.Pool({ connectionString: opts.replicaUrl, max: opts.poolMax ?? 10, min: Math.min(opts.poolMin ?? 0, opts.poolMax ?? 10), statement_timeout: opts.statementTimeoutMs ?? 15_000, options: '-c jit=off' });
     replica.on('error', () => undefined);
     const readDb = drizzlePg(replica, { schema }) as unknown as Db;
     return { db, readDb, kind: 'postgres', pool, replicaPool: replica, close: async () => void (await Promise.all([pool.end(), replica.end()])) };
@@ -76,6 +84,17 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   });
   const db = drizzlePglite(pglite, { schema }) as unknown as Db;
   return { db, readDb: db, kind: 'pglite', pglite, close: () => pglite.close() };
+}
+
+/**
+ * Opens the pool's kept connections now (PostgreSQL; PGlite has its one), so the first requests after
+ * start-up do not each wait for a new backend. Failures are left to the first query to report.
+ */
+export async function warmPool(database: Database, connections: number): Promise<void> {
+  const pools = [database.pool, database.replicaPool].filter((p): p is pg.Pool => p !== undefined);
+  // All held until all are open: released one by one, the pool would hand the same one back each time.
+  const clients = await Promise.all(pools.flatMap((pool) => Array.from({ length: connections }, () => pool.connect().catch(() => null))));
+  for (const client of clients) client?.release();
 }
 
 /** Runs raw SQL and returns its rows (both drivers answer `{ rows }`). */

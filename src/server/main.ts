@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { openDatabase } from '../db/client';
+import { openDatabase, warmPool } from '../db/client';
 import { migrateDatabase } from '../db/migrate';
 import { startScheduler } from '../jobs/scheduler';
 import { MovableClock, systemClock } from '../lib/clock';
@@ -20,9 +20,12 @@ async function main(): Promise<void> {
     replicaUrl: config.databaseReplicaUrl,
     dataDir: config.databaseUrl ? undefined : pgliteDir(config),
     poolMax: config.poolMax,
+    // The server keeps every connection it opens, with its prepared statements (see openDatabase).
+    poolMin: config.poolMax,
     statementTimeoutMs: config.statementTimeoutMs,
   });
   await migrateDatabase(database);
+  await warmPool(database, config.poolMax);
   const cipher = new PiiCipher(loadMasterKey({ env: process.env, production: config.production, defaultKeyFile: defaultKeyFile(config) }));
   const clock = config.testApi ? new MovableClock() : systemClock;
   const ctx: AppContext = { db: database.db, database, clock, cipher, config };
