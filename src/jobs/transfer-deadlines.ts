@@ -2,10 +2,8 @@ import { and, asc, eq, isNull, lte, sql } from 'drizzle-orm';
 import { rows, type Tx } from '../db/client';
 import { transferNodes, transfers } from '../db/schema';
 import { DAY_MS, NODE_REMIND_DAYS, NODE_KIND_LABELS, dueAt } from '../domain/transfers';
-import type { AuditEntry } from '../server/audit';
 import type { AppContext } from '../server/context';
-import { writeAuditMany } from '../server/audit';
-import { advance, completeMany, noticeMany, type BulkNotice, type Completion, type CompletingTransfer } from '../server/modules/transfers/transfers.engine';
+import { advance, completeMany, noticeMany, writeSweepRecords, type Completion, type CompletingTransfer } from '../server/modules/transfers/transfers.engine';
 import type { TransferRow } from '../server/modules/transfers/transfers.repo';
 
 const SYSTEM = { name: '系统自动通过' };
@@ -138,26 +136,12 @@ async function approveDueBatch(tx: Tx, ctx: AppContext, now: Date): Promise<numb
     .orderBy(asc(transferNodes.transferId), asc(transferNodes.seq));
   const next = new Map(nextNodes.map((n) => [n.transferId, n.id]));
 
-  const audits: AuditEntry[] = [];
-  const notices: BulkNotice[] = [];
   const opened: { id: number; at: Date }[] = [];
   const toBranch: Completion[] = [];
   const other: Completion[] = [];
   for (const node of decided) {
     const t = byId.get(node.transferId)!;
     const at = node.dueAt!;
-    // The audit row says when the system acted; the node keeps the due time as its decision time.
-    audits.push({
-      action: 'TRANSFER_AUTO_APPROVE',
-      result: 'OK',
-      objectType: 'transfer',
-      objectId: t.id,
-      objectLabel: t.memberName,
-      orgPath: t.fromPath,
-      changes: { [`node${node.seq}`]: { before: 'PENDING', after: 'AUTO_APPROVED' } },
-      reason: `${NODE_KIND_LABELS[node.kind]}超过15天未处理，系统自动通过（到期时间 ${at.toISOString()}）`,
-    });
-    notices.push({ orgId: node.orgId, transferId: t.id, nodeId: node.id, kind: 'AUTO_APPROVED', message: `${t.memberName}的组织关系转接（${NODE_KIND_LABELS[node.kind]}）超过15天未处理，已由系统自动通过`, at });
     const nextId = next.get(t.id);
     if (nextId !== undefined) opened.push({ id: nextId, at });
     else if (t.reason !== 'SPECIAL_UNIT' && t.toOrgId !== null) toBranch.push({ transfer: t, at });
@@ -171,12 +155,8 @@ async function approveDueBatch(tx: Tx, ctx: AppContext, now: Date): Promise<numb
        WHERE n.id = v.id AND n.id = ANY(${arr(opened.map((o) => o.id), 'int')})`);
   }
   const done = await completeMany(tx, toBranch);
-  const completedAudit = new Map<number, AuditEntry[]>();
-  for (const a of done.audits) completedAudit.set(a.transferId, [...(completedAudit.get(a.transferId) ?? []), a.entry]);
-  // Each transfer's completion rows follow its approval row, as when decided one by one.
-  const ordered = audits.flatMap((a) => [a, ...(completedAudit.get(Number(a.objectId)) ?? [])]);
-  await writeAuditMany(tx, ctx.clock.now(), SYSTEM, ordered);
-  await noticeMany(tx, [...notices, ...done.notices]);
+  // The audit row says when the system acted; the node keeps the due time as its decision time.
+  await writeSweepRecords(tx, ctx.clock.now(), SYSTEM, decided.map((n) => n.id), done.moved);
   const rest = [...other, ...done.rest];
   if (rest.length > 0) {
     const full = new Map<number, TransferRow>(

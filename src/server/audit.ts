@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { auditLog } from '../db/schema';
-import type { Executor, Tx } from '../db/client';
+import type { Executor } from '../db/client';
 import { DomainError } from '../domain/errors';
 import type { Actor, AdminActor, AppContext } from './context';
 
@@ -55,33 +55,6 @@ export function auditActorColumns(at: Date, who: AuditWho): SQL {
 }
 
 export const AUDIT_COLUMNS = sql.raw('at, actor_person_id, actor_name, acting_org_id, ip, request_id, action, object_type, object_id, object_label, org_path, changes, result, reason');
-
-/**
- * Audit rows of one actor in one statement, in the given order: the same columns as writeAudit. The
- * rows travel as one JSON parameter: node-postgres escapes every element of an array parameter in
- * JavaScript, which for the sweep's 30,000 rows per batch cost more than the insert itself.
- */
-export async function writeAuditMany(tx: Tx, at: Date, who: AuditWho, rows: AuditEntry[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += 5000) {
-    const part = rows.slice(i, i + 5000).map((e) => ({
-      action: e.action,
-      ot: e.objectType ?? null,
-      oid: e.objectId === undefined ? null : String(e.objectId),
-      label: e.objectLabel ?? null,
-      path: e.orgPath ?? null,
-      changes: e.changes ?? null,
-      result: e.result,
-      reason: e.reason ?? null,
-    }));
-    await tx.execute(sql`INSERT INTO audit_log (at, actor_person_id, actor_name, acting_org_id, ip, request_id, action, object_type, object_id, object_label, org_path, changes, result, reason)
-        SELECT ${at.toISOString()}::timestamptz, ${who?.personId ?? null}::int, ${who?.name ?? null}::text, ${who?.actingOrgId ?? null}::int,
-               ${who?.ip ?? null}::text, ${who?.requestId ?? null}::text, v.action, v.ot, v.oid, v.label, v.path, v.changes, v.result::audit_result, v.reason
-          FROM ROWS FROM (json_to_recordset(${JSON.stringify(part)}::json)
-                          AS (action text, ot text, oid text, label text, path text, changes jsonb, result text, reason text))
-               WITH ORDINALITY AS v(action, ot, oid, label, path, changes, result, reason, ord)
-         ORDER BY v.ord`);
-  }
-}
 
 /** The fields whose values differ, as before/after pairs (for the audit log). */
 export function diffFields<T extends Record<string, unknown>>(before: T, after: Partial<T>): AuditChanges {

@@ -2,6 +2,7 @@ import { and, asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, members, memberships, orgs, transferNodes, transferNotices, transfers } from '../../src/db/schema';
 import { sweepTransferDeadlines } from '../../src/jobs/transfer-deadlines';
+import { NODE_KIND_LABELS, TRANSFER_REASON_LABELS } from '../../src/domain/transfers';
 import { createTestApp, type TestApp } from '../helpers/app';
 import { login } from '../helpers/client';
 import { Factory, TEST_PASSWORD, type Client, type OrgRow, type Tree } from '../helpers/factories';
@@ -508,9 +509,21 @@ describe('TR-5 deadlines with a moved clock', () => {
         ['TRANSFER_COMPLETE', '系统自动通过', grad.path],
         ['TRANSFER_COMPLETE', '系统自动通过', tree.transition.path],
       ]);
+      // The texts, as deciding it alone writes them (the sweep builds them in SQL).
+      expect(audit[2]).toMatchObject({
+        changes: { node1: { before: 'PENDING', after: 'AUTO_APPROVED' } },
+        reason: `${NODE_KIND_LABELS.RECEIVING}超过15天未处理，系统自动通过（到期时间 ${due.toISOString()}）`,
+        objectLabel: audit[0]!.objectLabel,
+      });
       expect(audit[3]!.changes).toEqual({ branchId: { before: grad.id, after: tree.transition.id } });
-      expect((await noticesOf(toBranch, 'AUTO_APPROVED')).map((n) => [n.orgId, n.createdAt])).toEqual([[tree.transition.id, due]]);
-      expect((await noticesOf(toBranch, 'COMPLETED')).map((n) => [n.orgId, n.message])).toEqual([[tree.collegeA.id, expect.stringContaining('接转成功')]]);
+      expect(audit[3]!.reason).toBe(`${TRANSFER_REASON_LABELS.UNEMPLOYED}：转入“${tree.transition.name}”`);
+      expect(audit[4]!.changes).toEqual(audit[3]!.changes);
+      expect((await noticesOf(toBranch, 'AUTO_APPROVED')).map((n) => [n.orgId, n.createdAt, n.message])).toEqual([
+        [tree.transition.id, due, `${audit[0]!.objectLabel}的组织关系转接（${NODE_KIND_LABELS.RECEIVING}）超过15天未处理，已由系统自动通过`],
+      ]);
+      expect((await noticesOf(toBranch, 'COMPLETED')).map((n) => [n.orgId, n.message, n.createdAt])).toEqual([
+        [tree.collegeA.id, `${audit[0]!.objectLabel}的组织关系已转入“${tree.transition.name}”，接转成功`, due],
+      ]);
       const [tr] = await t.ctx.db.select().from(transfers).where(eq(transfers.id, toBranch));
       expect(tr).toMatchObject({ status: 'COMPLETED', endedAt: due, finalBranchId: tree.transition.id });
 
