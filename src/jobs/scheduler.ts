@@ -29,7 +29,7 @@ export const JOBS: Job[] = [
   { name: 'recover-imports', lockKey: 7_240_117, intervalMs: 10_000, run: async (ctx) => void (await recoverInterruptedImports(ctx)) },
   // Supervision rollups: member writes append deltas; this folds them so the view stays small.
   { name: 'fold-rollups', lockKey: 7_240_105, intervalMs: 5_000, run: foldRollupDeltas },
-  // Issue 7 item 4: chain the committed audit rows (writers never wait on the chain).
+  // Issue 7 item 4: chain the committed audit rows (writers never wait on the chain: no lock, see audit-chain.ts).
   { name: 'seal-audit', lockKey: 7_240_106, intervalMs: 10_000, run: async (ctx) => void (await sealAudit(ctx)) },
   { name: 'purge-audit', lockKey: 7_240_107, intervalMs: 60 * 60_000, run: async (ctx) => void (await purgeAudit(ctx)) },
   // TR-5: reminders from day 10, automatic approval on day 15.

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
+import { setImmediate, setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'drizzle-orm';
-import { one, rows, type Executor } from '../db/client';
+import { one, rows, type Db, type Executor } from '../db/client';
 import { MIN_AUDIT_RETENTION_DAYS } from './config';
 import type { AppContext } from './context';
 
@@ -10,6 +11,12 @@ import type { AppContext } from './context';
  * committed rows in id order — `hash = sha256(previous hash ‖ canonical row)`, `seq` = 1, 2, 3 … —
  * so a changed, inserted or deleted row breaks the chain at that row. A retention purge removes a
  * sealed prefix and records its last (seq, hash) as the anchor the verifier starts from.
+ *
+ * Which rows are final is learnt from transaction ids, not from a lock on audit_log (`committedHorizon`):
+ * an audit id is drawn only by a transaction that already has its transaction id (drizzle/0018), so
+ * once every transaction that was running just after the sequence was read has ended, every id up to
+ * what was read is final. The job takes no lock an insert could queue behind, and yields to the
+ * event loop while it hashes.
  */
 
 export const GENESIS_HASH = '0'.repeat(64);
@@ -87,70 +94,142 @@ async function chainHead(ex: Executor): Promise<{ seq: number; hash: string; id:
   return anchor ? { seq: anchor.seq, hash: anchor.hash, id: 0 } : { seq: 0, hash: GENESIS_HASH, id: 0 };
 }
 
-function isLockTimeout(err: unknown): boolean {
-  for (let e: unknown = err; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
-    if ((e as { code?: string }).code === '55P03') return true;
-  }
-  return false;
+/**
+ * A statement about the past that later becomes checkable: every audit id ≤ `lastId` was drawn by a
+ * transaction that had ended, or by one of `xids` (transaction ids, as text). Once none of `xids` is
+ * still running, every row with id ≤ `lastId` is final: committed, or rolled back and gone.
+ */
+interface HorizonCandidate {
+  lastId: number;
+  xids: string[];
 }
 
 /**
- * The highest id below which every audit row has committed. SHARE mode conflicts with the ROW
- * EXCLUSIVE lock every insert holds until its commit, so once granted no transaction that inserted
- * into audit_log is still open; any later insert draws a larger id from the sequence. The lock is held
- * for one query only, and given up after `lockTimeoutMs` (a long import) to be retried next tick.
+ * Candidates recorded and not yet passed, oldest first, per database (the Drizzle instance). Kept in
+ * the process, not in system_settings: a candidate stays true forever, so any process may hold its own
+ * and the one that holds the job's lock uses its own; storing them would add a write every tick, and
+ * after a restart the first tick records a new one and on a quiet system passes it at once.
  */
-async function committedHorizon(ctx: Pick<AppContext, 'db'>, lockTimeoutMs: number): Promise<number | null> {
-  try {
-    return await ctx.db.transaction(async (tx) => {
-      await tx.execute(sql`SELECT set_config('lock_timeout', ${`${lockTimeoutMs}ms`}, true)`);
-      await tx.execute(sql`LOCK TABLE audit_log IN SHARE MODE`);
-      const r = await one<{ max: string | null }>(tx, sql`SELECT max(id)::text AS max FROM audit_log`);
-      return r?.max ? Number(r.max) : 0;
-    });
-  } catch (err) {
-    if (isLockTimeout(err)) return null;
-    throw err;
-  }
+const candidatesByDb = new WeakMap<object, HorizonCandidate[]>();
+const MAX_CANDIDATES = 8;
+
+/**
+ * The highest id the sequence has handed out, read under the sequence's buffer lock (0 before the
+ * first nextval after a reset: a lower bound is always safe).
+ */
+const LAST_ID = sql`SELECT coalesce(pg_sequence_last_value('audit_log_id_seq'::regclass), 0)::text AS last_id`;
+
+/**
+ * The transaction ids running in this database (sessions, then prepared transactions: PREPARE lists
+ * the prepared one before it clears the session's id). Its own statement, outside any transaction:
+ * pg_stat_activity is read once per transaction. backend_xid is shown to every role.
+ */
+const RUNNING_XIDS = sql`SELECT backend_xid::text AS xid FROM pg_stat_activity WHERE backend_xid IS NOT NULL AND datname = current_database()
+  UNION ALL SELECT transaction::text FROM pg_prepared_xacts WHERE database = current_database()`;
+
+async function runningXids(db: Db): Promise<Set<string>> {
+  return new Set((await rows<{ xid: string }>(db, RUNNING_XIDS)).map((r) => r.xid));
 }
+
+/**
+ * Two statements, in this order: the sequence's last id L, then the transaction ids running in this
+ * database. A transaction that drew an id ≤ L drew it before L was read, and had its transaction id
+ * before it drew it (`audit_log_next_id()`, drizzle/0018): so when the second statement runs it has
+ * either ended or is listed with that id. Transactions of other databases, and those that started
+ * later, never hold the candidate back. (A snapshot's xmin/xmax would not do: they span the whole
+ * cluster, and xmax is one past the latest *completed* id — transactions with larger ids may be
+ * running.)
+ */
+async function recordCandidate(db: Db): Promise<HorizonCandidate> {
+  const seqRow = await one<{ last_id: string }>(db, LAST_ID);
+  const xids = await runningXids(db);
+  return { lastId: Number(seqRow!.last_id), xids: [...xids] };
+}
+
+/**
+ * The highest id below which every audit row is final, without a lock (writers never wait): record a
+ * candidate every tick, and seal up to the newest candidate none of whose transactions still runs.
+ * On a quiet system the candidate just recorded passes at once; under load it usually passes within
+ * `settleMs` (polled), or else at a later tick. `pending` is true while a candidate has not passed:
+ * some rows cannot be sealed yet.
+ */
+async function committedHorizon(ctx: Pick<AppContext, 'db'>, settleMs: number): Promise<{ horizon: number | null; pending: boolean }> {
+  let list = candidatesByDb.get(ctx.db);
+  if (!list) candidatesByDb.set(ctx.db, (list = []));
+  list.push(await recordCandidate(ctx.db));
+  // Any subset of candidates is sound; when a long transaction holds them all back, keep the oldest
+  // (the next to pass) and the newest.
+  if (list.length > MAX_CANDIDATES) list.splice(list.length - 2, 1);
+  let horizon: number | null = null;
+  const deadline = Date.now() + settleMs;
+  for (;;) {
+    const running = await runningXids(ctx.db);
+    const lastId = Number((await one<{ last_id: string }>(ctx.db, LAST_ID))!.last_id);
+    // The sequence went back (the database was restored under this process): the candidates speak
+    // of another history. Start again next tick.
+    if (list.some((c) => c.lastId > lastId)) {
+      list.length = 0;
+      return { horizon: null, pending: true };
+    }
+    // Candidates are in id order: the newest one passed (with every older one) gives the horizon.
+    for (let i = list.length - 1; i >= 0; i--) {
+      if (list[i]!.xids.every((x) => !running.has(x))) {
+        horizon = list[i]!.lastId;
+        list.splice(0, i + 1);
+        break;
+      }
+    }
+    if (list.length === 0 || Date.now() >= deadline) break;
+    await sleep(SETTLE_POLL_MS);
+  }
+  return { horizon, pending: list.length > 0 };
+}
+
+const SETTLE_POLL_MS = 25;
+/** Rows hashed between two yields to the event loop (a 2,000-row batch hashes in ~10–40 ms). */
+const YIELD_EVERY = 200;
 
 export interface SealResult {
   sealed: number;
-  /** True when the lock wait timed out (an open transaction wrote audit rows): retried next tick. */
+  /** True when some rows could not be sealed yet (a transaction that may have written audit rows is still open): retried next tick. */
   deferred: boolean;
 }
 
-/** The sealing job (scheduler key 7_240_106): chains every committed unsealed row, in id order. */
-export async function sealAudit(ctx: Pick<AppContext, 'db'>, opts: { batch?: number; lockTimeoutMs?: number } = {}): Promise<SealResult> {
-  const batch = opts.batch ?? 5_000;
-  const horizon = await committedHorizon(ctx, opts.lockTimeoutMs ?? 200);
-  if (horizon === null) return { sealed: 0, deferred: true };
+/**
+ * The sealing job (scheduler key 7_240_106): chains every final unsealed row, in id order, in
+ * transactions of `batch` rows, yielding to the event loop while it hashes.
+ */
+export async function sealAudit(ctx: Pick<AppContext, 'db'>, opts: { batch?: number; settleMs?: number } = {}): Promise<SealResult> {
+  const batch = opts.batch ?? 2_000;
+  const { horizon, pending } = await committedHorizon(ctx, opts.settleMs ?? 500);
+  if (horizon === null) return { sealed: 0, deferred: pending };
   let sealed = 0;
   for (;;) {
     const n = await ctx.db.transaction(async (tx) => {
       const head = await chainHead(tx);
-      const pending = await rows<RawRow>(tx, sql`SELECT ${COLUMNS} FROM audit_log WHERE seq IS NULL AND id > ${head.id} AND id <= ${horizon} ORDER BY audit_log.id LIMIT ${batch}`);
-      if (pending.length === 0) return 0;
+      const pendingRows = await rows<RawRow>(tx, sql`SELECT ${COLUMNS} FROM audit_log WHERE seq IS NULL AND id > ${head.id} AND id <= ${horizon} ORDER BY audit_log.id LIMIT ${batch}`);
+      if (pendingRows.length === 0) return 0;
       let prev = head.hash;
       let seq = head.seq;
       const ids: string[] = [];
       const seqs: string[] = [];
       const hashes: string[] = [];
-      for (const r of pending) {
+      for (const r of pendingRows) {
         seq += 1;
         prev = chainHash(prev, r, seq);
         ids.push(r.id);
         seqs.push(String(seq));
         hashes.push(prev);
+        if (ids.length % YIELD_EVERY === 0) await setImmediate();
       }
       // The append-only trigger admits exactly this: seq/hash from null to a value, nothing else.
       await tx.execute(sql`UPDATE audit_log a SET seq = v.seq, hash = v.hash
         FROM (SELECT unnest(${`{${ids.join(',')}}`}::bigint[]) AS id, unnest(${`{${seqs.join(',')}}`}::bigint[]) AS seq, unnest(${`{${hashes.join(',')}}`}::text[]) AS hash) v
         WHERE a.id = v.id`);
-      return pending.length;
+      return pendingRows.length;
     });
     sealed += n;
-    if (n < batch) return { sealed, deferred: false };
+    if (n < batch) return { sealed, deferred: pending };
   }
 }
 

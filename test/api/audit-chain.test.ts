@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { eq, sql } from 'drizzle-orm';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { one, rows, type Executor } from '../../src/db/client';
 import { auditLog, persons } from '../../src/db/schema';
@@ -122,6 +123,27 @@ describe('issue 7 item 4: the audit hash chain', () => {
   });
 });
 
+describe('issue 7 item 4: the seal learns which rows are final from transaction ids (drizzle/0018)', () => {
+  it('audit ids come from audit_log_next_id(), which gives the transaction its id first, from an uncached sequence', async () => {
+    const def = await one<{ expr: string }>(
+      t.ctx.db,
+      sql`SELECT pg_get_expr(d.adbin, d.adrelid) AS expr FROM pg_attrdef d JOIN pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum
+          WHERE d.adrelid = 'audit_log'::regclass AND a.attname = 'id'`,
+    );
+    expect(def!.expr).toBe('audit_log_next_id()');
+    // A cached sequence would let a session hand out ids below the last value read later.
+    const seq = await one<{ cache: string }>(t.ctx.db, sql`SELECT seqcache::text AS cache FROM pg_sequence WHERE seqrelid = 'audit_log_id_seq'::regclass`);
+    expect(seq!.cache).toBe('1');
+    await t.ctx.db.transaction(async (tx) => {
+      const before = await one<{ xid: string | null }>(tx, sql`SELECT pg_current_xact_id_if_assigned()::text AS xid`);
+      expect(before!.xid).toBeNull();
+      await tx.execute(sql`SELECT audit_log_next_id()`);
+      const after = await one<{ xid: string | null }>(tx, sql`SELECT pg_current_xact_id_if_assigned()::text AS xid`);
+      expect(after!.xid).not.toBeNull();
+    });
+  });
+});
+
 describe('issue 7 item 4: a failed audit write rolls the change back', () => {
   it('when the MEMBER_CREATE audit insert fails, no person or member is created and the answer has the error shape', async () => {
     const fresh = await createTestApp();
@@ -212,7 +234,7 @@ describe.runIf(testDbKind() === 'postgres')('issue 7 item 4 on PostgreSQL', () =
       const sealer = async () => {
         let deferred = 0;
         while (!stop) {
-          const r = await sealAudit(ctx, { lockTimeoutMs: 50, batch: 7 });
+          const r = await sealAudit(ctx, { settleMs: 20, batch: 7 });
           if (r.deferred) deferred += 1;
           expect((await verifyAuditChain(ctx.db)).ok).toBe(true);
         }
@@ -228,6 +250,111 @@ describe.runIf(testDbKind() === 'postgres')('issue 7 item 4 on PostgreSQL', () =
       const total = await one<{ n: string }>(ctx.db, sql`SELECT count(*)::text AS n FROM audit_log`);
       expect(r).toMatchObject({ ok: true, unsealed: 0, checked: Number(total!.n) });
     } finally {
+      await fresh.close();
+    }
+  });
+
+  const insertRaw = async (c: pg.PoolClient, label: string): Promise<number> => {
+    const r = await c.query<{ id: string }>(`INSERT INTO audit_log (at, action, result, object_label) VALUES (now(), 'TEST_EVENT', 'OK', $1) RETURNING id::text AS id`, [label]);
+    return Number(r.rows[0]!.id);
+  };
+  const locksOnAuditLog = async (c: pg.PoolClient): Promise<string[]> =>
+    (await c.query<{ mode: string }>(`SELECT DISTINCT mode FROM pg_locks WHERE relation = 'audit_log'::regclass AND pid <> pg_backend_pid()`)).rows.map((r) => r.mode);
+
+  for (const outcome of ['COMMIT', 'ROLLBACK'] as const) {
+    it(`writers never wait for the seal: a transaction holding an audit row open defers it, other connections insert meanwhile (${outcome})`, async () => {
+      const fresh = await createTestApp();
+      const pool = fresh.ctx.database.pool!;
+      const open = await pool.connect();
+      const other = await pool.connect();
+      try {
+        const ctx = fresh.ctx;
+        for (let i = 0; i < 3; i++) await writeAudit(ctx.db, ctx, null, { action: 'TEST_EVENT', result: 'OK', objectLabel: `before-${i}` });
+        expect((await sealAudit(ctx)).deferred).toBe(false);
+        await open.query('BEGIN');
+        const held = await insertRaw(open, 'held-open');
+        // Committed, but drawn after the open row: none of it may be sealed while the row is open.
+        const after = [await insertRaw(other, 'after-0')];
+        let sealing = true;
+        const run = sealAudit(ctx, { settleMs: 3_000 }).finally(() => (sealing = false));
+        // While the sealer waits for the open transaction, inserts go through without waiting for any
+        // lock, and the sealer holds or asks for no lock on audit_log. lock_timeout counts only time
+        // spent waiting for a lock (not a slow machine): behind the old LOCK TABLE … IN SHARE MODE,
+        // queued after the open transaction, the first insert here failed with it.
+        await other.query(`SET lock_timeout = '100ms'`);
+        await new Promise((r) => setTimeout(r, 30));
+        for (let i = 1; i <= 5; i++) after.push(await insertRaw(other, `after-${i}`));
+        await other.query('RESET lock_timeout');
+        expect(sealing).toBe(true);
+        const modes = await locksOnAuditLog(other);
+        expect(modes.every((m) => m === 'RowExclusiveLock' || m === 'AccessShareLock')).toBe(true);
+        const r = await run;
+        expect(r).toEqual({ sealed: 0, deferred: true });
+        const sealedNow = await rows<{ id: string }>(ctx.db, sql`SELECT id::text AS id FROM audit_log WHERE seq IS NOT NULL AND id >= ${held}`);
+        expect(sealedNow).toEqual([]);
+        expect(await verifyAuditChain(ctx.db)).toMatchObject({ ok: true, unsealed: after.length });
+
+        await open.query(outcome);
+        const done = await sealAudit(ctx);
+        expect(done).toEqual({ sealed: after.length + (outcome === 'COMMIT' ? 1 : 0), deferred: false });
+        const v = await verifyAuditChain(ctx.db);
+        expect(v).toMatchObject({ ok: true, unsealed: 0 });
+        const heldRow = await one<{ seq: string | null }>(ctx.db, sql`SELECT seq::text AS seq FROM audit_log WHERE id = ${held}`);
+        if (outcome === 'COMMIT') expect(heldRow!.seq).not.toBeNull();
+        else expect(heldRow).toBeUndefined();
+      } finally {
+        await open.query('ROLLBACK').catch(() => undefined);
+        open.release();
+        other.release();
+        await fresh.close();
+      }
+    });
+  }
+
+  it('rows committed before a long transaction began are sealed while it is still open (the candidate is kept between ticks)', async () => {
+    const fresh = await createTestApp();
+    const pool = fresh.ctx.database.pool!;
+    const long = await pool.connect();
+    const open = await pool.connect();
+    try {
+      const ctx = fresh.ctx;
+      // A transaction of this database with a transaction id (writing no audit row) holds back every
+      // candidate recorded while it runs.
+      await long.query('BEGIN');
+      await long.query('SELECT pg_current_xact_id()');
+      for (let i = 0; i < 3; i++) await writeAudit(ctx.db, ctx, null, { action: 'TEST_EVENT', result: 'OK', objectLabel: `early-${i}` });
+      expect(await sealAudit(ctx, { settleMs: 50 })).toEqual({ sealed: 0, deferred: true });
+      // An audit row now held open; then the first transaction ends: the candidate recorded before
+      // the open row passes, the one recorded after it does not.
+      await open.query('BEGIN');
+      const held = await insertRaw(open, 'held-open');
+      await long.query('COMMIT');
+      expect(await sealAudit(ctx, { settleMs: 50 })).toEqual({ sealed: 3, deferred: true });
+      await open.query('COMMIT');
+      expect((await one<{ seq: string | null }>(ctx.db, sql`SELECT seq::text AS seq FROM audit_log WHERE id = ${held}`))!.seq).toBeNull();
+      expect(await sealAudit(ctx)).toEqual({ sealed: 1, deferred: false });
+      expect(await verifyAuditChain(ctx.db)).toMatchObject({ ok: true, unsealed: 0, checked: 4 });
+    } finally {
+      await long.query('ROLLBACK').catch(() => undefined);
+      await open.query('ROLLBACK').catch(() => undefined);
+      long.release();
+      open.release();
+      await fresh.close();
+    }
+  });
+
+  it('a transaction open in another database of the cluster does not hold the seal back', async () => {
+    const fresh = await createTestApp();
+    const elsewhere = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await elsewhere.connect();
+    try {
+      await elsewhere.query('BEGIN');
+      await elsewhere.query('SELECT pg_current_xact_id()');
+      for (let i = 0; i < 2; i++) await writeAudit(fresh.ctx.db, fresh.ctx, null, { action: 'TEST_EVENT', result: 'OK', objectLabel: `x-${i}` });
+      expect(await sealAudit(fresh.ctx, { settleMs: 2_000 })).toEqual({ sealed: 2, deferred: false });
+    } finally {
+      await elsewhere.query('ROLLBACK').catch(() => undefined);
+      await elsewhere.end();
       await fresh.close();
     }
   });

@@ -362,6 +362,12 @@ export const loginGuards = pgTable('login_guards', {
 export const auditLog = pgTable(
   'audit_log',
   {
+    /**
+     * The bigserial's sequence, drawn through `audit_log_next_id()` (drizzle/0018), the column's
+     * default in the database: it gives the transaction its id first, which the sealing job's
+     * horizon relies on. Never insert an explicit id; drizzle-kit cannot express that default, and
+     * inserts that omit id use it.
+     */
     id: bigserial('id', { mode: 'number' }).primaryKey(),
     at: timestamp('at', { withTimezone: true }).notNull(),
     actorPersonId: integer('actor_person_id'),
@@ -378,7 +384,7 @@ export const auditLog = pgTable(
     ip: varchar('ip', { length: 64 }),
     requestId: varchar('request_id', { length: 64 }),
     /**
-     * Issue 7 item 4: the hash chain. Set once by the sealing job (src/jobs/seal-audit.ts), in id
+     * Issue 7 item 4: the hash chain. Set once by the sealing job (src/server/audit-chain.ts), in id
      * order, after the row has committed: `hash` = sha256(previous hash ‖ canonical row).
      */
     seq: bigint('seq', { mode: 'number' }),
