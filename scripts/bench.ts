@@ -1,4 +1,4 @@
-// `npm run bench [-- --seconds 10 --connections 10 --only children,list,lookup,search,dashboard,approve,sweep --approvals 10000 --sweep 100000]`
+// `npm run bench [-- --seconds 10 --warmup 3 --connections 10 --only children,list,lookup,search,dashboard,approve,sweep --approvals 10000 --sweep 100000]`
 // HTTP benchmarks (autocannon) against a database loaded by `npm run gen`, each printed beside its
 // references measured in the same run on the same machine: Fastify hello-world req/s and the bare SQL
 // of the same query through `pg` (and, for the subtree list, the RuoYi-style `IN (descendant ids)`
@@ -22,6 +22,7 @@ import { httpLogin } from './http-login';
 const { values } = parseArgs({
   options: {
     seconds: { type: 'string', default: '10' },
+    warmup: { type: 'string', default: '3' },
     connections: { type: 'string', default: '10' },
     only: { type: 'string' },
     port: { type: 'string', default: '3900' },
@@ -30,6 +31,9 @@ const { values } = parseArgs({
   },
 });
 const SECONDS = Number(values.seconds);
+/** Unmeasured seconds of the same requests before each timed run: a server that has run for days has
+ * its code optimized by V8 and its backends' catalog caches filled; a process seconds old has not. */
+const WARMUP = Number(values.warmup);
 const CONNECTIONS = Number(values.connections);
 const only = values.only ? new Set(values.only.split(',')) : null;
 const PORT = Number(values.port);
@@ -62,14 +66,14 @@ function summarize(name: string, latencies: number[], seconds: number, errors: n
   return { name, p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), rps: latencies.length / seconds, errors };
 }
 
-/** CPU seconds (user + system) a process has used, from /proc (Linux); 0 when it is gone or unreadable. */
-function procCpuSeconds(pid: number): number {
+/** CPU seconds (user + system) a process has used, from /proc (Linux); null when it is gone or unreadable. */
+function procCpuSeconds(pid: number): number | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return (Number(f[11]) + Number(f[12])) / 100; // utime + stime, in USER_HZ (100 on Linux)
   } catch {
-    return 0;
+    return null;
   }
 }
 
@@ -77,19 +81,23 @@ function procCpuSeconds(pid: number): number {
  * CPU used during a phase by the server process, the PostgreSQL backends of the bench database and
  * this process (autocannon, the sweep itself): wall time on a shared machine follows the other
  * tenants' load, CPU seconds per request much less. Backends are those connected when the phase
- * starts or ends (the pools keep theirs open); one that ends in between is missed.
+ * starts or ends (the pools keep theirs open); one that ends in between is missed, and so is what a
+ * backend open at the start used before it ended (a pool's idle one, so little): its /proc entry is gone.
  */
 async function cpuMeter(pool: pg.Pool | null, serverPid: number | undefined) {
   const backends = async () =>
     pool ? (await pool.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND backend_type = 'client backend'`)).rows.map((r) => r.pid) : [];
-  const before = new Map((await backends()).map((pid) => [pid, procCpuSeconds(pid)]));
-  const server0 = serverPid ? procCpuSeconds(serverPid) : 0;
+  const before = new Map((await backends()).map((pid) => [pid, procCpuSeconds(pid) ?? 0]));
+  const server0 = serverPid ? (procCpuSeconds(serverPid) ?? 0) : 0;
   const self0 = process.cpuUsage();
   return async () => {
     const self = process.cpuUsage(self0);
-    const server = serverPid ? procCpuSeconds(serverPid) - server0 : 0;
+    const server = serverPid ? (procCpuSeconds(serverPid) ?? server0) - server0 : 0;
     let postgres = 0;
-    for (const pid of new Set([...before.keys(), ...(await backends())])) postgres += procCpuSeconds(pid) - (before.get(pid) ?? 0);
+    for (const pid of new Set([...before.keys(), ...(await backends())])) {
+      const now = procCpuSeconds(pid);
+      if (now !== null) postgres += now - (before.get(pid) ?? 0);
+    }
     return { server, postgres, bench: (self.user + self.system) / 1e6 };
   };
 }
@@ -116,6 +124,14 @@ async function waitFor(url: string, child: ChildProcess, timeoutMs = 60_000) {
 
 /** autocannon with exact percentiles: every response time is recorded, not a histogram bucket. */
 async function http(name: string, opts: { url: string; method?: 'GET' | 'POST'; headers?: Record<string, string>; body?: string; requests?: autocannon.Request[]; connections?: number; amount?: number }): Promise<Measured> {
+  if (!opts.amount && WARMUP > 0) {
+    await new Promise<void>((resolve, reject) =>
+      autocannon(
+        { url: opts.url, method: opts.method ?? 'GET', headers: opts.headers, body: opts.body, requests: opts.requests, connections: opts.connections ?? CONNECTIONS, duration: WARMUP },
+        (err) => (err ? reject(err) : resolve()),
+      ),
+    );
+  }
   const latencies: number[] = [];
   let errors = 0;
   let instance!: autocannon.Instance;
@@ -176,24 +192,29 @@ async function bareSqlTx(name: string, pool: pg.Pool, concurrency: number, count
 }
 
 /** The same query through `pg` with the same concurrency, for the "bare SQL" reference. */
-async function bareSql(name: string, pool: pg.Pool, query: () => { text: string; values: unknown[] }): Promise<Measured> {
-  const latencies: number[] = [];
-  let errors = 0;
-  const until = Date.now() + SECONDS * 1000;
-  await Promise.all(
-    Array.from({ length: CONNECTIONS }, async () => {
-      while (Date.now() < until) {
-        const q = query();
-        const t = performance.now();
-        try {
-          await pool.query(q.text, q.values);
-        } catch {
-          errors++;
+async function bareSql(name: string, pool: pg.Pool, query: () => { text: string; values: unknown[] }, warmup = WARMUP): Promise<Measured> {
+  const run = async (seconds: number) => {
+    const latencies: number[] = [];
+    let errors = 0;
+    const until = Date.now() + seconds * 1000;
+    await Promise.all(
+      Array.from({ length: CONNECTIONS }, async () => {
+        while (Date.now() < until) {
+          const q = query();
+          const t = performance.now();
+          try {
+            await pool.query(q.text, q.values);
+          } catch {
+            errors++;
+          }
+          latencies.push(performance.now() - t);
         }
-        latencies.push(performance.now() - t);
-      }
-    }),
-  );
+      }),
+    );
+    return { latencies, errors };
+  };
+  if (warmup > 0) await run(warmup);
+  const { latencies, errors } = await run(SECONDS);
   return summarize(name, latencies, SECONDS, errors);
 }
 
@@ -215,14 +236,14 @@ async function main() {
   const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
   const server = spawn(process.execPath, [...nodeArgs, 'dist/server.js'], { env, stdio: ['ignore', 'inherit', 'inherit'] });
   const hello = spawn(process.execPath, ['--input-type=module', '-e', `import Fastify from 'fastify'; const app = Fastify(); app.get('/', async () => ({ hello: 'world' })); await app.listen({ port: ${HELLO_PORT}, host: '127.0.0.1' });`], { stdio: 'inherit' });
-  const pool = config.databaseUrl ? new pg.Pool({ connectionString: config.databaseUrl, max: Math.max(CONNECTIONS, CONNECTIONS_APPROVE), options: '-c jit=off' }) : null;
+  const pool = config.databaseUrl ? new pg.Pool({ connectionString: config.databaseUrl, max: Math.max(CONNECTIONS, CONNECTIONS_APPROVE), idleTimeoutMillis: 0, options: '-c jit=off' }) : null;
   try {
     const bootStart = Date.now();
     await waitFor(`http://127.0.0.1:${PORT}/api/health`, server);
     const startup = Date.now() - bootStart;
     await waitFor(`http://127.0.0.1:${HELLO_PORT}/`, hello);
     const base = `http://127.0.0.1:${PORT}`;
-    console.log(`数据库：${config.databaseUrl ? 'PostgreSQL' : 'PGlite'}；每项 ${SECONDS} s，并发 ${CONNECTIONS}；服务启动（迁移已是最新）${startup} ms`);
+    console.log(`数据库：${config.databaseUrl ? 'PostgreSQL' : 'PGlite'}；每项 ${SECONDS} s（先预热 ${WARMUP} s，不计），并发 ${CONNECTIONS}；服务启动（迁移已是最新）${startup} ms`);
 
     const login = async (idNumber: string) => {
       const s = await httpLogin(base, idNumber, BENCH_PASSWORD);
@@ -268,7 +289,7 @@ async function main() {
           await bareSql('RuoYi 式 IN(全部下级id)（基线）', pool, () => ({
             text: `${ruoyi}, l AS (SELECT m.id, p.name, p.id_number_masked FROM members m JOIN persons p ON p.id = m.person_id WHERE m.branch_id IN (SELECT id FROM scope) AND m.status = 'ACTIVE' AND m.political_status = 'PARTY_PROBATIONARY' ORDER BY m.branch_id, m.id LIMIT 20), c AS (SELECT count(*) FROM members m WHERE m.branch_id IN (SELECT id FROM scope) AND m.status = 'ACTIVE' AND m.political_status = 'PARTY_PROBATIONARY') SELECT * FROM l, c`,
             values: [province.orgId],
-          })),
+          }), 0), // no warm-up: one query takes seconds, its own first run is warm-up enough
         );
       }
       print('全省团员列表（带筛选，第1页，含总数）', [...rows, helloRow]);
