@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { makeIdNumber } from '../../src/domain/id-number';
-import { DEMO_PASSWORD, app, hidden, login, logout, screenshots, useApp, visible } from './harness';
+import { DEMO_PASSWORD, app, chooseOption, hidden, login, logout, screenshots, useApp, visible } from './harness';
 
 const COLLEGE_ADMIN = '339901199509300526'; // 吴院管, README demo account
 const BRANCH = '2023级计算机科学与技术班团支部';
@@ -35,9 +35,7 @@ describe('foundation journey', () => {
     await visible(dialog.getByText('身份证号码校验位错误'));
     await dialog.getByLabel('身份证号码').fill(NEW_ID);
     await visible(dialog.getByText('出生日期 2005-08-15'));
-    await dialog.getByLabel('民族').click();
-    await dialog.getByLabel('民族').fill('汉族');
-    await page.getByTitle('汉族', { exact: true }).click();
+    await chooseOption(page, dialog.getByLabel('民族'), '汉族', '汉族');
     await dialog.getByLabel('入团年月').click();
     await dialog.getByLabel('入团年月').fill('2020-05');
     await dialog.getByLabel('入团年月').press('Enter');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD, app, clickSettled, login, runJob, screenshots, setServerClock, useApp, visible } from './harness';
+import { DEMO_PASSWORD, app, chooseOption, clickSettled, login, runJob, screenshots, setServerClock, useApp, visible } from './harness';
 
 const COLLEGE_ADMIN = '339901199509300526'; // 吴院管, README demo account
 const CLASSES = ['2023级计算机科学与技术班团支部', '2023级软件工程班团支部', '2023级人工智能班团支部'];
@@ -35,8 +35,7 @@ describe('graduation season (GRAD-1…6)', () => {
     // The fourth: the teachers' branch has no graduation time, only a reason (GRAD-2).
     await page.getByRole('button', { name: `修改${TEACHERS}的毕业时间` }).click();
     await page.getByRole('dialog', { name: '标记团支部团员毕业时间' }).getByLabel('无法确定毕业时间（选择理由）').check();
-    await page.getByRole('dialog', { name: '标记团支部团员毕业时间' }).getByLabel('理由', { exact: true }).click();
-    await page.getByTitle('教师支部', { exact: true }).click();
+    await chooseOption(page, page.getByRole('dialog', { name: '标记团支部团员毕业时间' }).getByLabel('理由', { exact: true }), '教师支部');
     await page.getByRole('button', { name: '下一步' }).click();
     await clickSettled(page.getByRole('dialog', { name: '请确认标记' }), '确定标记');
     await visible(page.locator('.ant-table-tbody tr', { hasText: TEACHERS }).getByText('无法确定：教师支部'));

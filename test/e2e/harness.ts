@@ -73,6 +73,35 @@ export async function clickSettled(overlay: Locator, button: string | RegExp): P
 }
 
 /**
+ * Picks `option` in the antd Select whose input is `field` (typing `search` first when given, for
+ * selects with a search box) and waits until the select shows it. On a loaded CI machine a click on
+ * the option during the dropdown's opening motion was once lost (the select stayed empty and the
+ * form refused to submit), so a choice that did not take is made again, at most three times.
+ */
+export async function chooseOption(page: Page, field: Locator, option: string, search?: string): Promise<void> {
+  const item = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)').getByTitle(option, { exact: true });
+  for (let attempt = 1; ; attempt++) {
+    // Opened (and searched) unless a lost click left the option on screen: clicking the field again
+    // would close the dropdown.
+    if (attempt === 1 || !(await item.isVisible())) {
+      await field.click();
+      if (search !== undefined) await field.fill(search);
+    }
+    await visible(item);
+    await item.click();
+    // The select shows the chosen label as its text (the typed search is an input's value, not text).
+    const deadline = Date.now() + 3_000;
+    while (Date.now() < deadline) {
+      // Runs in the page; typed here without the DOM library.
+      const shown = await field.evaluate((node) => (node as unknown as { closest(s: string): { textContent: string | null } | null }).closest('.ant-select')?.textContent ?? '');
+      if (shown.includes(option)) return;
+      await page.waitForTimeout(100);
+    }
+    if (attempt >= 3) throw new Error(`选择“${option}”三次都没有选上`);
+  }
+}
+
+/**
  * The last TOTP step each demo admin used on this file's server. The server refuses a step at or
  * below the last one (replay), so a second login within 30 s takes the next step of the ±1 window,
  * and when none is left we wait for the server's next step (its clock runs, from wherever a test set it).
