@@ -209,6 +209,26 @@ export const NODE_STATE_LABELS: Record<NodeState, string> = {
   REJECTED: '已退回',
   CANCELLED: '已撤销',
 };
+/**
+ * The texts a decision leaves behind (TR-5, TR-9): audit reasons and notices. One source for both
+ * ways they are written: one transfer at a time (`completeInOne` fills them in JavaScript) and the
+ * sweep's batches (`writeSweepRecords` fills them in SQL from `textParts`).
+ */
+export const TRANSFER_TEXTS = {
+  autoApprovalReason: (nodeLabel: string, dueIso: string) => `${nodeLabel}超过15天未处理，系统自动通过（到期时间 ${dueIso}）`,
+  autoApprovalNotice: (memberName: string, nodeLabel: string) => `${memberName}的组织关系转接（${nodeLabel}）超过15天未处理，已由系统自动通过`,
+  completionReason: (reasonLabel: string, branchName: string) => `${reasonLabel}：转入“${branchName}”`,
+  completionNotice: (memberName: string, branchName: string) => `${memberName}的组织关系已转入“${branchName}”，接转成功`,
+};
+
+/** A text of TRANSFER_TEXTS as the three fixed parts around its two values, for filling elsewhere (SQL). */
+export function textParts(text: (a: string, b: string) => string): [string, string, string] {
+  const [before, rest, ...more] = text('\u0001', '\u0002').split('\u0001');
+  const [between, after, ...more2] = (rest ?? '').split('\u0002');
+  if (more.length > 0 || more2.length > 0 || after === undefined) throw new Error('a transfer text must hold each value once, the first one first');
+  return [before!, between!, after];
+}
+
 export const TIMEOUT_ACTIONS = ['AUTO_APPROVE', 'NONE'] as const;
 export type TimeoutAction = (typeof TIMEOUT_ACTIONS)[number];
 

@@ -3,6 +3,7 @@ import {
   GRADUATE_REASONS,
   ORDINARY_REASONS,
   REASON_SPECS,
+  TRANSFER_TEXTS,
   ageDays,
   canActOnNode,
   checkReasonFields,
@@ -13,6 +14,7 @@ import {
   isSchoolToSociety,
   nextWaitingNode,
   planNodes,
+  textParts,
   timerAction,
   type TargetFacts,
 } from '../../src/domain/transfers';
@@ -150,5 +152,20 @@ describe('TR-8 rejection reasons', () => {
     expect(checkRejectionReason('非本地户籍')).toMatchObject({ code: 'TR_8_REASON_NOT_ACCEPTED' });
     expect(checkRejectionReason('户口不在本地')).toMatchObject({ code: 'TR_8_REASON_NOT_ACCEPTED' });
     expect(checkRejectionReason('本单位查无此人，请核实工作单位')).toEqual({ ok: true });
+  });
+});
+
+describe('TRANSFER_TEXTS and textParts (the sweep fills the same texts in SQL)', () => {
+  it('every text splits into the parts around its two values, which put back together give the text', () => {
+    for (const text of Object.values(TRANSFER_TEXTS)) {
+      const [before, between, after] = textParts(text);
+      expect(before + '甲' + between + '乙' + after).toBe(text('甲', '乙'));
+    }
+    expect(textParts(TRANSFER_TEXTS.completionNotice)).toEqual(['', '的组织关系已转入“', '”，接转成功']);
+  });
+
+  it('refuses a text whose values come in the other order or twice', () => {
+    expect(() => textParts((a, b) => `${b}与${a}`)).toThrow();
+    expect(() => textParts((a, b) => `${a}${b}${a}`)).toThrow();
   });
 });

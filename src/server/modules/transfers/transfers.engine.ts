@@ -1,12 +1,12 @@
 // The node engine (TR-2/3/5): opening nodes, advancing, completing (the member moves), notices.
 // Every function here runs inside the caller's transaction and uses only `tx`; the two single-statement
 // writes (`applyDecision`, `completeInOne`) may also run on their own, a statement being atomic.
-import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import { namedStatement, rows, type Executor, type Tx } from '../../../db/client';
 import { orgs, transferNodes, transferNotices, transferSpecialPools, transfers } from '../../../db/schema';
 import { DomainError } from '../../../domain/errors';
 import { childPath } from '../../../domain/scope';
-import { dueAt, NODE_KIND_LABELS, TRANSFER_REASON_LABELS } from '../../../domain/transfers';
+import { dueAt, NODE_KIND_LABELS, TRANSFER_REASON_LABELS, TRANSFER_TEXTS, textParts } from '../../../domain/transfers';
 import { AUDIT_COLUMNS, auditActorColumns, type AuditChanges, type AuditWho } from '../../audit';
 import type { AppContext } from '../../context';
 import { nextOrgId } from '../orgs/orgs.repo';
@@ -231,9 +231,9 @@ export async function completeInOne(
     branchPath: branch.path,
     tidText: String(t.id),
     memberName: t.memberName,
-    reason: `${TRANSFER_REASON_LABELS[t.reason]}：转入“${branch.name}”`,
+    reason: TRANSFER_TEXTS.completionReason(TRANSFER_REASON_LABELS[t.reason], branch.name),
     noticeOrg: t.startedByOrgId,
-    noticeMessage: `${t.memberName}的组织关系已转入“${branch.name}”，接转成功`,
+    noticeMessage: TRANSFER_TEXTS.completionNotice(t.memberName, branch.name),
   };
   const [row] = await (decision ? decideAndComplete : completeOnly)(ex, values);
   return (row?.n ?? 0) > 0;
@@ -341,6 +341,11 @@ export async function writeSweepRecords(tx: Tx, loggedAt: Date, who: AuditWho, d
   if (decidedIds.length === 0) return;
   const nodeLabels = JSON.stringify(NODE_KIND_LABELS);
   const reasonLabels = JSON.stringify(TRANSFER_REASON_LABELS);
+  // TRANSFER_TEXTS filled in SQL: the same texts as one transfer at a time.
+  const fill = (text: (a: string, b: string) => string, a: SQL, b: SQL) => {
+    const [before, between, after] = textParts(text);
+    return sql`(${before}::text || (${a}) || ${between}::text || (${b}) || ${after}::text)`;
+  };
   await tx.execute(sql`
     WITH d AS MATERIALIZED (
       SELECT d.ord, n.id AS node_id, n.seq, n.kind::text AS kind, n.org_id, n.due_at, t.id AS tid, t.member_name, t.from_path, t.reason::text AS reason,
@@ -360,12 +365,12 @@ export async function writeSweepRecords(tx: Tx, loggedAt: Date, who: AuditWho, d
         FROM (
           SELECT d.ord, 0 AS sub, 'TRANSFER_AUTO_APPROVE' AS action, d.tid, d.member_name, d.from_path::text AS path,
                  jsonb_build_object('node' || d.seq, jsonb_build_object('before', 'PENDING', 'after', 'AUTO_APPROVED')) AS changes,
-                 d.node_label || '超过15天未处理，系统自动通过（到期时间 ' || to_char(d.due_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') || '）' AS reason
+                 ${fill(TRANSFER_TEXTS.autoApprovalReason, sql`d.node_label`, sql`to_char(d.due_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`)} AS reason
             FROM d
           UNION ALL
           SELECT c.ord, s.sub, 'TRANSFER_COMPLETE', c.tid, c.member_name, s.path,
                  jsonb_build_object('branchId', jsonb_build_object('before', c.before_branch, 'after', c.final_branch_id)),
-                 (${reasonLabels}::jsonb ->> c.reason) || '：转入“' || c.branch_name || '”'
+                 ${fill(TRANSFER_TEXTS.completionReason, sql`${reasonLabels}::jsonb ->> c.reason`, sql`c.branch_name`)}
             FROM c CROSS JOIN LATERAL (VALUES (1, c.before_path::text), (2, c.branch_path::text)) AS s(sub, path)
            WHERE s.sub = 1 OR c.branch_path <> c.before_path) AS r
        ORDER BY r.ord, r.sub
@@ -374,10 +379,10 @@ export async function writeSweepRecords(tx: Tx, loggedAt: Date, who: AuditWho, d
     SELECT x.org_id, x.tid, x.node_id, x.kind, x.message, x.at
       FROM (
         SELECT 0 AS part, d.ord, d.org_id, d.tid, d.node_id, 'AUTO_APPROVED' AS kind,
-               d.member_name || '的组织关系转接（' || d.node_label || '）超过15天未处理，已由系统自动通过' AS message, d.due_at AS at
+               ${fill(TRANSFER_TEXTS.autoApprovalNotice, sql`d.member_name`, sql`d.node_label`)} AS message, d.due_at AS at
           FROM d
         UNION ALL
-        SELECT 1, c.ord, c.started_by_org_id, c.tid, NULL, 'COMPLETED', c.member_name || '的组织关系已转入“' || c.branch_name || '”，接转成功', c.due_at
+        SELECT 1, c.ord, c.started_by_org_id, c.tid, NULL, 'COMPLETED', ${fill(TRANSFER_TEXTS.completionNotice, sql`c.member_name`, sql`c.branch_name`)}, c.due_at
           FROM c WHERE c.started_by_org_id IS NOT NULL) AS x
      WHERE (SELECT count(*) FROM logged) >= 0
      ORDER BY x.part, x.ord
