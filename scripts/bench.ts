@@ -124,12 +124,22 @@ async function waitFor(url: string, child: ChildProcess, timeoutMs = 60_000) {
 
 type HttpOptions = { url: string; method?: 'GET' | 'POST'; headers?: Record<string, string>; body?: string; requests?: autocannon.Request[]; connections?: number; amount?: number };
 
+/** What autocannon is told by the warm-up and the timed run alike; they differ only in how long they run. */
+const cannon = (opts: HttpOptions) => ({
+  url: opts.url,
+  method: opts.method ?? 'GET',
+  headers: opts.headers,
+  body: opts.body,
+  requests: opts.requests,
+  connections: opts.connections ?? CONNECTIONS,
+});
+
 /** WARMUP seconds of the same requests, not recorded (`http` runs it first unless told it ran already). */
 async function warmUp(opts: HttpOptions): Promise<void> {
   if (WARMUP <= 0) return;
   await new Promise<void>((resolve, reject) =>
     autocannon(
-      { url: opts.url, method: opts.method ?? 'GET', headers: opts.headers, body: opts.body, requests: opts.requests, connections: opts.connections ?? CONNECTIONS, duration: WARMUP },
+      { ...cannon(opts), duration: WARMUP },
       (err) => (err ? reject(err) : resolve()),
     ),
   );
@@ -145,15 +155,7 @@ async function http(name: string, opts: HttpOptions & { warmedUp?: boolean }): P
   const started = performance.now();
   const done = await new Promise<autocannon.Result>((resolve, reject) => {
     instance = autocannon(
-      {
-    url: opts.url,
-    method: opts.method ?? 'GET',
-    headers: opts.headers,
-    body: opts.body,
-    requests: opts.requests,
-    connections: opts.connections ?? CONNECTIONS,
-        ...(opts.amount ? { amount: opts.amount } : { duration: SECONDS }),
-      },
+      { ...cannon(opts), ...(opts.amount ? { amount: opts.amount } : { duration: SECONDS }) },
       (err, result) => (err ? reject(err) : resolve(result)),
     );
     instance.on('response', (_client, statusCode, _bytes, responseTime) => {
