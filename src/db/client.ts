@@ -26,8 +26,10 @@ export interface Database {
    */
   readDb: Db;
   kind: 'pglite' | 'postgres';
-  /** PostgreSQL pool (only for `kind === 'postgres'`): advisory locks need a dedicated client. */
+  /** PostgreSQL pool (only for `kind === 'postgres'`). */
   pool?: pg.Pool;
+  /** PostgreSQL only: the scheduled jobs' advisory locks, on a connection of their own. */
+  jobLocks?: JobLockSession;
   replicaPool?: pg.Pool;
   pglite?: PGlite;
   close(): Promise<void>;
@@ -71,11 +73,21 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     // transaction's queries, and the client's own 'error' event must not become an uncaught one.
     pool.on('connect', (client) => client.on('error', () => undefined));
     const db = drizzlePg(pool, { schema }) as unknown as Db;
-    if (!opts.replicaUrl) return { db, readDb: db, kind: 'postgres', pool, close: () => pool.end() };
+    // Keepalive: the locks' connection idles between ticks; a silently dropped one is noticed sooner.
+    const jobLocks = new JobLockSession({ connectionString: opts.url, keepAlive: true });
+    if (!opts.replicaUrl) return { db, readDb: db, kind: 'postgres', pool, jobLocks, close: async () => void (await Promise.all([pool.end(), jobLocks.close()])) };
     const replica = new pg.Pool({ connectionString: opts.replicaUrl, max: opts.poolMax ?? 10, min: Math.min(opts.poolMin ?? 0, opts.poolMax ?? 10), statement_timeout: opts.statementTimeoutMs ?? 15_000, options: '-c jit=off' });
     replica.on('error', () => undefined);
     const readDb = drizzlePg(replica, { schema }) as unknown as Db;
-    return { db, readDb, kind: 'postgres', pool, replicaPool: replica, close: async () => void (await Promise.all([pool.end(), replica.end()])) };
+    return {
+      db,
+      readDb,
+      kind: 'postgres',
+      pool,
+      replicaPool: replica,
+      jobLocks,
+      close: async () => void (await Promise.all([pool.end(), replica.end(), jobLocks.close()])),
+    };
   }
   const pglite = await PGlite.create({
     ...(opts.dataDir ? { dataDir: opts.dataDir } : {}),
@@ -84,6 +96,98 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   });
   const db = drizzlePglite(pglite, { schema }) as unknown as Db;
   return { db, readDb: db, kind: 'pglite', pglite, close: () => pglite.close() };
+}
+
+/**
+ * The scheduled jobs' advisory locks (one per job: with several server processes, one runs a job at a
+ * time), all held on one connection of their own. A session lock lives as long as the connection that
+ * took it; taken from the pool, each running job held a pooled connection while its work waited for
+ * others, and with as many jobs running as the pool has connections (eight start together) every
+ * connection was a lock holder waiting for another: the server hung. One session holds many locks,
+ * and counts a second lock on the same key as held, so a key held here is refused here first.
+ * If the connection dies its locks go with it; the jobs still running finish (each is idempotent) and
+ * the next lock opens a new connection.
+ */
+export class JobLockSession {
+  private client: pg.Client | null = null;
+  private opening: Promise<pg.Client> | null = null;
+  private last: Promise<unknown> = Promise.resolve();
+  /** Key → the connection that holds it (null while it is being asked for). */
+  private readonly held = new Map<number, pg.Client | null>();
+
+  constructor(private readonly config: pg.ClientConfig) {}
+
+  async tryLock(key: number): Promise<boolean> {
+    if (this.held.has(key)) return false;
+    this.held.set(key, null);
+    try {
+      let client = await this.connection();
+      let r: { locked: boolean }[];
+      try {
+        r = await this.query<{ locked: boolean }>(client, 'SELECT pg_try_advisory_lock($1) AS locked', key);
+      } catch {
+        // Most likely the connection died before it said so: once more on a new one.
+        this.discard(client);
+        client = await this.connection();
+        r = await this.query<{ locked: boolean }>(client, 'SELECT pg_try_advisory_lock($1) AS locked', key);
+      }
+      if (r[0]?.locked !== true) {
+        this.held.delete(key);
+        return false;
+      }
+      this.held.set(key, client);
+      return true;
+    } catch (err) {
+      this.held.delete(key);
+      throw err;
+    }
+  }
+
+  private discard(client: pg.Client): void {
+    if (this.client !== client) return;
+    this.client = null;
+    client.end().catch(() => undefined);
+  }
+
+  async unlock(key: number): Promise<void> {
+    const client = this.held.get(key);
+    this.held.delete(key);
+    // A connection that died released its locks with it.
+    if (client && client === this.client) await this.query(client, 'SELECT pg_advisory_unlock($1)', key).catch(() => undefined);
+  }
+
+  /** One statement at a time on the connection (pg no longer queues them itself). */
+  private query<T extends pg.QueryResultRow>(client: pg.Client, text: string, key: number): Promise<T[]> {
+    const run = this.last.then(() => client.query<T>(text, [key])).then((r) => r.rows);
+    this.last = run.catch(() => undefined);
+    return run;
+  }
+
+  async close(): Promise<void> {
+    const client = this.client ?? (await this.opening?.catch(() => null)) ?? null;
+    this.client = null;
+    await client?.end().catch(() => undefined);
+  }
+
+  private connection(): Promise<pg.Client> {
+    if (this.client) return Promise.resolve(this.client);
+    this.opening ??= (async () => {
+      const client = new pg.Client(this.config);
+      const lost = () => {
+        if (this.client === client) this.client = null;
+      };
+      client.on('error', lost);
+      client.on('end', lost);
+      try {
+        await client.connect();
+        this.client = client;
+        return client;
+      } finally {
+        this.opening = null;
+      }
+    })();
+    return this.opening;
+  }
 }
 
 /**

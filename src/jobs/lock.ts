@@ -2,26 +2,21 @@ import type { AppContext } from '../server/context';
 
 /**
  * Runs `fn` only if this process wins the PostgreSQL advisory lock `key`, so that with several server
- * processes exactly one runs a scheduled job at a time. PGlite is single-process: no lock needed.
- * Returns false when another process holds the lock.
+ * processes exactly one runs a scheduled job at a time (the locks are held on a connection of their
+ * own, `JobLockSession`, so a job's work never waits for a pooled connection held by a lock). PGlite
+ * is single-process: no lock needed. Returns false when the lock is held elsewhere.
  */
 export async function withJobLock(ctx: Pick<AppContext, 'database'>, key: number, fn: () => Promise<void>): Promise<boolean> {
-  const pool = ctx.database.pool;
-  if (!pool) {
+  const locks = ctx.database.jobLocks;
+  if (!locks) {
     await fn();
     return true;
   }
-  const client = await pool.connect();
+  if (!(await locks.tryLock(key))) return false;
   try {
-    const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [key]);
-    if (!rows[0]?.locked) return false;
-    try {
-      await fn();
-    } finally {
-      await client.query('SELECT pg_advisory_unlock($1)', [key]);
-    }
-    return true;
+    await fn();
   } finally {
-    client.release();
+    await locks.unlock(key);
   }
+  return true;
 }

@@ -35,7 +35,7 @@ export async function openTestDatabase(template: { pgliteDump?: string; pgTempla
     if (!base || !template.pgTemplate) throw new Error('TEST_DB=postgres needs DATABASE_URL and the template from global-setup');
     const name = `${template.pgTemplate.replace(/_template$/, '')}_${randomBytes(4).toString('hex')}`;
     await adminQuery(`CREATE DATABASE "${name}" TEMPLATE "${template.pgTemplate}"`);
-    const database = await openDatabase({ url: urlFor(base, name), poolMax: 8 });
+    const database = await openDatabase({ url: urlFor(base, name), poolMax: Number(process.env.TEST_POOL_MAX ?? 8) });
     return {
       database,
       drop: async () => {
