@@ -1,7 +1,7 @@
-import { eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditLog, importJobs, importRows, members, persons } from '../../src/db/schema';
+import { auditLog, importJobs, importRows, members, orgs, persons } from '../../src/db/schema';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -214,6 +214,30 @@ describe('Excel import of members (issue 2/7)', () => {
     expect(done.body.message).toMatch(/^导入失败，未写入任何数据：.*（数据在校验后发生了变化，请重新上传校验）$/);
     for (let i = 0; i < 3; i++) expect(await membersWithName(`后登记${i}`)).toEqual([]);
     expect(await t.ctx.db.select().from(importRows).where(eq(importRows.jobId, job.id))).toHaveLength(3);
+  });
+
+  it('a branch moved between validation and commit: its members get the path it has now; moved out of the importer\'s scope, nothing is written', async () => {
+    const grade = await f.org(tree.collegeA, { name: '导入后移动团总支', kind: 'GENERAL_BRANCH' });
+    const inside = await f.org(tree.collegeA, { name: '导入后移动1班团支部', kind: 'BRANCH' });
+    const away = await f.org(tree.collegeA, { name: '导入后移出2班团支部', kind: 'BRANCH' });
+    const jobInside = await uploadAndValidate(college, await workbook(MEMBER_HEADERS, [row({ name: '移动后导入甲', branch: inside.fullName })]), { orgId: tree.collegeA.id });
+    const jobAway = await uploadAndValidate(college, await workbook(MEMBER_HEADERS, [row({ name: '移出后导入乙', branch: away.fullName })]), { orgId: tree.collegeA.id });
+    expect([jobInside.status, jobAway.status]).toEqual(['VALIDATED', 'VALIDATED']);
+    expect((await college.post(`/api/orgs/${inside.id}/move`, { newParentId: grade.id })).status).toBe(200);
+    const university = (await f.admin(tree.university)).client;
+    expect((await university.post(`/api/orgs/${away.id}/move`, { newParentId: tree.collegeB.id })).status).toBe(200);
+
+    expect((await commit(college, jobInside.id)).body).toMatchObject({ status: 'COMMITTED', committedRows: 1 });
+    const [now] = await t.ctx.db.select({ path: orgs.path }).from(orgs).where(eq(orgs.id, inside.id));
+    expect(now!.path).toBe(`${grade.path}${inside.id}/`);
+    const [m] = await t.ctx.db.select({ id: members.id, orgPath: members.orgPath }).from(members).innerJoin(persons, eq(persons.id, members.personId)).where(eq(persons.name, '移动后导入甲'));
+    expect(m!.orgPath).toBe(now!.path);
+    const logged = await t.ctx.db.select({ orgPath: auditLog.orgPath }).from(auditLog).where(and(eq(auditLog.action, 'MEMBER_CREATE'), eq(auditLog.objectId, String(m!.id))));
+    expect(logged).toEqual([{ orgPath: now!.path }]);
+
+    const failed = await commit(college, jobAway.id);
+    expect(failed.body).toMatchObject({ committedRows: null, message: '导入失败，未写入任何数据：校验后有团支部被移出您的管理范围或已撤销，请重新上传校验后再导入' });
+    expect(await membersWithName('移出后导入乙')).toEqual([]);
   });
 
   it.runIf(testDbKind() === 'postgres')('a killed import writes nothing: the commit connection is terminated mid-transaction (PostgreSQL)', async () => {

@@ -5,6 +5,8 @@ import { accounts, auditLog, cadrePositions, members, memberships, persons } fro
 import { idCheckChar, makeIdNumber } from '../../src/domain/id-number';
 import { createTestApp, TEST_NOW, type TestApp } from '../helpers/app';
 import { login } from '../helpers/client';
+import { holdMove, waitsForLock } from '../helpers/moves';
+import { testDbKind } from '../helpers/test-db';
 import { Factory, memberInput, testIdNumber, testPhone, type Client, type OrgRow, type Tree } from '../helpers/factories';
 
 let t: TestApp;
@@ -835,5 +837,23 @@ describe('GET /api/members totals at province scale', () => {
     } finally {
       await small.close();
     }
+  });
+});
+
+describe.runIf(testDbKind() === 'postgres')('MEM-1 while the branch moves (ORG-6), on PostgreSQL', () => {
+  it('a member entered while an org move holds the branch gets the moved path, not the one checked before', async () => {
+    const grade = await f.org(tree.collegeA, { name: '录入时移动团总支', kind: 'GENERAL_BRANCH' });
+    const branch = await f.org(tree.collegeA, { name: '录入时移动班团支部', kind: 'BRANCH' });
+    const move = await holdMove(t, branch.id, grade);
+    const created = college.post('/api/members', memberInput(branch.id, 7_701));
+    await waitsForLock(t, created);
+    move.release();
+    await move.done;
+    const res = await created;
+    expect(res.status).toBe(201);
+    const [m] = await t.ctx.db.select({ orgPath: members.orgPath }).from(members).where(eq(members.id, res.body.id));
+    expect(m!.orgPath).toBe(`${grade.path}${branch.id}/`);
+    const logged = await t.ctx.db.select({ orgPath: auditLog.orgPath }).from(auditLog).where(and(eq(auditLog.action, 'MEMBER_CREATE'), eq(auditLog.objectId, String(res.body.id))));
+    expect(logged).toEqual([{ orgPath: `${grade.path}${branch.id}/` }]);
   });
 });

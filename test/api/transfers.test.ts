@@ -5,6 +5,8 @@ import { sweepTransferDeadlines } from '../../src/jobs/transfer-deadlines';
 import { NODE_KIND_LABELS, TRANSFER_REASON_LABELS } from '../../src/domain/transfers';
 import { createTestApp, type TestApp } from '../helpers/app';
 import { login } from '../helpers/client';
+import { holdMove, waitsForLock } from '../helpers/moves';
+import { testDbKind } from '../helpers/test-db';
 import { Factory, TEST_PASSWORD, type Client, type OrgRow, type Tree } from '../helpers/factories';
 
 let t: TestApp;
@@ -577,3 +579,23 @@ describe('TR-5 deadlines with a moved clock', () => {
   });
 });
 
+describe.runIf(testDbKind() === 'postgres')('TR-3 while the target branch moves (ORG-6), on PostgreSQL', () => {
+  it('a completion waits for an org move holding its branch and writes the moved path, never the one it read before', async () => {
+    const m = await gradMember();
+    const s = await A.collegeA!.post('/api/transfers', { memberIds: [m.id], reason: 'UNEMPLOYED', fields: addr, targetOrgId: village.id, remark: '并发移动' });
+    const d = await A.township!.get(`/api/transfers/${s.body.ids[0]}`);
+    const newParent = await f.org(tree.city, { name: '并发测试区团委', kind: 'LEADERSHIP', leadershipLevel: 'COUNTY', regionCode: '330108' });
+    const move = await holdMove(t, tree.township.id, newParent);
+    const approval = A.township!.post(`/api/transfer-nodes/${d.body.nodes[0].id}/approve`);
+    // Until the approval waits for a lock (before the fix it did not wait, and finished first).
+    await waitsForLock(t, approval);
+    move.release();
+    await move.done;
+    const done = await approval;
+    expect(done.status).toBe(200);
+    expect(done.body.status).toBe('COMPLETED');
+    const [moved] = await t.ctx.db.select({ path: orgs.path }).from(orgs).where(eq(orgs.id, village.id));
+    expect(moved!.path.startsWith(newParent.path)).toBe(true);
+    expect(await branchOf(m.id)).toEqual({ branchId: village.id, orgPath: moved!.path });
+  });
+});

@@ -12,7 +12,7 @@ import { childPath } from '../../../domain/scope';
 import { adminAuditActor, diffFields, refuseOutOfScope, writeAudit } from '../../audit';
 import type { AdminActor, AppContext } from '../../context';
 import { findMemberById, findMemberInScope, type MemberRow } from '../members/members.repo';
-import { findOrg, findOrgInScope, inSubtree, nextOrgId, type OrgRow } from '../orgs/orgs.repo';
+import { findOrg, findOrgInScope, inSubtree, nextOrgId, placementTargets, type OrgRow } from '../orgs/orgs.repo';
 import { deleteOrgIn } from '../orgs/orgs.service';
 
 /**
@@ -114,14 +114,19 @@ export async function schoolSpecialBranch(tx: Tx, ctx: AppContext, actor: AdminA
   return created!;
 }
 
-/** Ends the member's open period and opens one in `to` (调整团支部). */
+/**
+ * Ends the member's open period and opens one in `to` (调整团支部), with `to`'s path as
+ * `placementTargets` reads it (`to` may have been read before the transaction).
+ */
 export async function reassign(tx: Tx, now: Date, member: { id: number }, to: OrgRow, note: string) {
+  const [here] = await placementTargets(tx, [to.id]);
+  if (!here) throw new DomainError('NOT_FOUND');
   await tx
     .update(memberships)
     .set({ endedAt: now, endReason: 'REASSIGN' })
     .where(and(eq(memberships.memberId, member.id), isNull(memberships.endedAt)));
   await tx.insert(memberships).values({ memberId: member.id, branchId: to.id, startedAt: now, startReason: 'REASSIGN', note });
-  await tx.update(members).set({ branchId: to.id, orgPath: to.path, updatedAt: now }).where(eq(members.id, member.id));
+  await tx.update(members).set({ branchId: to.id, orgPath: here.path, updatedAt: now }).where(eq(members.id, member.id));
 }
 
 function markLabel(mark: GraduateMarkInput): string {

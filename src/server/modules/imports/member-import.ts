@@ -163,6 +163,18 @@ async function commitStagedMembers(tx: Tx, ctx: AppContext, job: ImportJob, rang
     // stages a whole job, so its first valid row tells.
     const [first] = await rowsOf<{ ok: boolean }>(tx, sql`SELECT data ? 'facts' AS ok FROM import_rows WHERE job_id = ${job.id} AND has_error = false LIMIT 1`);
     if (first && !first.ok) throw new DomainError('IMPORT_NOT_READY', '该文件在系统升级前校验，请重新上传校验后再导入');
+    // The job's branches under key share for the whole commit, as `placementTargets` reads them (why:
+    // there), so the paths written below are current. Validated earlier, a branch may since have been
+    // moved out of the importer's scope or removed: then nothing is written.
+    const branches = await rowsOf<{ path: string; deleted: boolean }>(
+      tx,
+      sql`SELECT path, deleted_at IS NOT NULL AS deleted FROM orgs
+           WHERE id IN (SELECT DISTINCT (data->>'branchId')::int FROM import_rows WHERE job_id = ${job.id} AND has_error = false)
+           ORDER BY id FOR KEY SHARE`,
+    );
+    if (branches.some((b) => b.deleted || !isWithin(b.path, job.scopePath))) {
+      throw new DomainError('IMPORT_NOT_READY', '校验后有团支部被移出您的管理范围或已撤销，请重新上传校验后再导入');
+    }
   }
   const now = ctx.clock.now().toISOString();
   const today = chinaDate(ctx.clock.now());
@@ -180,12 +192,14 @@ async function commitStagedMembers(tx: Tx, ctx: AppContext, job: ImportJob, rang
           FROM s WHERE "personId" IS NULL ORDER BY row_no
           RETURNING id, id_number_idx),
         ready AS MATERIALIZED (
-          SELECT s.*, coalesce(s."personId", np.id) AS person_id FROM s LEFT JOIN new_persons np ON np.id_number_idx = s.id_idx),
+          -- The branch's path now (locked above), not as it was at validation.
+          SELECT s.*, coalesce(s."personId", np.id) AS person_id, b.path AS branch_path
+            FROM s LEFT JOIN new_persons np ON np.id_number_idx = s.id_idx JOIN orgs b ON b.id = s."branchId"),
         new_members AS (
           INSERT INTO members (person_id, branch_id, org_path, ethnicity, political_status, joined_league_at, admitted_at, development_number, identity_evidence,
                                identity_status, identity_issues, is_cadre, league_position, education, highest_education, occupation, work_unit, hukou_address,
                                residence_address, profile_complete, created_at, updated_at)
-          SELECT person_id, "branchId", "branchPath", r.ethnicity, r."politicalStatus", r."joinedLeagueAt", r."admittedAt", r."developmentNumber", r."identityEvidence",
+          SELECT person_id, "branchId", branch_path, r.ethnicity, r."politicalStatus", r."joinedLeagueAt", r."admittedAt", r."developmentNumber", r."identityEvidence",
                  f."identityStatus", f."identityIssues", r."isCadre", r."leaguePosition", r.education, r."highestEducation", r.occupation, r."workUnit", r."hukouAddress",
                  r."residenceAddress", f."profileComplete", ${now}::timestamptz, ${now}::timestamptz
           FROM ready, jsonb_to_record(ready.record) AS r(${RECORD_COLUMNS}), jsonb_to_record(ready.facts) AS f(${FACT_COLUMNS})
@@ -203,7 +217,7 @@ async function commitStagedMembers(tx: Tx, ctx: AppContext, job: ImportJob, rang
         audit AS (
           INSERT INTO audit_log (${AUDIT_COLUMNS})
           SELECT ${auditActorColumns(ctx.clock.now(), { personId: job.actorPersonId, name: job.actorName, actingOrgId: job.actingOrgId })}, 'MEMBER_CREATE', 'member', m.id::text,
-                 ready.name || '（' || ready."idMasked" || '）', ready."branchPath",
+                 ready.name || '（' || ready."idMasked" || '）', ready.branch_path,
                  jsonb_build_object('branchId', jsonb_build_object('before', null, 'after', ready."branchId"), 'importJob', jsonb_build_object('before', null, 'after', ${job.id}::int)),
                  'OK', 'Excel 导入（第' || ready.row_no || '行）'
           FROM new_members m JOIN ready ON ready.person_id = m.person_id

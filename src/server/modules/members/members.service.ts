@@ -215,8 +215,9 @@ export async function createMember(ctx: AppContext, actor: AdminActor, input: Cr
 
   const memberId = await ctx.db
     .transaction(async (tx) => {
-      await lockOrgInScope(tx, actor, branch.id, 'share');
-      await assertDevNumberUsable(tx, input.developmentNumber, branch.path); // DEV-1/2
+      // Locked and read again: the path written is the branch's own now, even if it moved since it was checked.
+      const here = await lockOrgInScope(tx, actor, branch.id, 'share');
+      await assertDevNumberUsable(tx, input.developmentNumber, here.path); // DEV-1/2
       const existing = await findPersonByIdNumber(tx, ctx.cipher, id.value, true);
       if (existing) {
         const [other] = await tx
@@ -263,8 +264,8 @@ export async function createMember(ctx: AppContext, actor: AdminActor, input: Cr
         .insert(members)
         .values({
           personId: person.id,
-          branchId: branch.id,
-          orgPath: branch.path,
+          branchId: here.id,
+          orgPath: here.path,
           ...record,
           ...derivedFacts({ ...record, birthDate: id.birthDate, hasPhone: person.phoneIdx !== null }),
           createdAt: now,
@@ -280,7 +281,7 @@ export async function createMember(ctx: AppContext, actor: AdminActor, input: Cr
         objectType: 'member',
         objectId: member!.id,
         objectLabel: `${input.name}（${maskIdNumber(id.value)}）`,
-        orgPath: branch.path,
+        orgPath: here.path,
         changes: diffFields({}, { branchId: branch.id, politicalStatus: record.politicalStatus, joinedLeagueAt: record.joinedLeagueAt, isCadre: record.isCadre }),
       });
       return member!.id;

@@ -106,6 +106,22 @@ export async function gramStats(ex: Executor): Promise<GramStats | null> {
 const gramStatsCache = new WeakMap<Executor, { stats: GramStats | null; at: number }>();
 const GRAM_STATS_TTL_MS = 60_000;
 
+/**
+ * The live orgs members are about to be placed in (id, path, kind), read under FOR KEY SHARE. An org
+ * move locks its whole subtree FOR UPDATE first (`moveOrg`), the one row lock that conflicts with key
+ * share: either the placement commits first and the move's member update carries the member along, or
+ * the placement waits and reads the moved path. A path read before (outside the lock) could be the
+ * one a move had just rewritten. Key share is what the writes' own foreign-key checks take anyway.
+ */
+export async function placementTargets(ex: Executor, ids: number[]) {
+  return ex
+    .select({ id: orgs.id, path: orgs.path, kind: orgs.kind })
+    .from(orgs)
+    .where(and(sql`${orgs.id} = ANY(${sql.param(ids)}::int[])`, isNull(orgs.deletedAt)))
+    .orderBy(asc(orgs.id))
+    .for('key share');
+}
+
 /** A live org inside the scope, or null: missing and out-of-scope look the same (SEC-1). */
 export async function findOrgInScope(ex: Executor, id: number, scopePath: string): Promise<OrgRow | null> {
   const [row] = await ex

@@ -356,6 +356,9 @@ export async function moveOrg(ctx: AppContext, actor: AdminActor, id: number, ne
     const org = await lockOrgInScope(tx, actor, id);
     const newParent = await lockOrgInScope(tx, actor, newParentId);
     assertRule(checkMove(org, newParent));
+    // FOR UPDATE of the whole subtree (the UPDATE below alone would take a weaker lock): the one lock
+    // that conflicts with the key share under which members are placed (`placementTargets`).
+    await tx.execute(sql`SELECT id FROM orgs WHERE ${inSubtree(orgs.path, org.path)} ORDER BY id FOR UPDATE`);
     const now = ctx.clock.now();
     let result;
     try {

@@ -9,7 +9,7 @@ import { childPath } from '../../../domain/scope';
 import { dueAt, NODE_KIND_LABELS, TRANSFER_REASON_LABELS, TRANSFER_TEXTS, textParts } from '../../../domain/transfers';
 import { AUDIT_COLUMNS, auditActorColumns, type AuditChanges, type AuditWho } from '../../audit';
 import type { AppContext } from '../../context';
-import { nextOrgId } from '../orgs/orgs.repo';
+import { nextOrgId, placementTargets } from '../orgs/orgs.repo';
 import type { NodeRow, TransferRow } from './transfers.repo';
 
 export async function notice(tx: Tx, ctx: Pick<AppContext, 'clock'>, n: { orgId: number | null; transferId: number; nodeId?: number; kind: string; message: string }, at?: Date) {
@@ -178,7 +178,8 @@ const completionStatement = (withDecision: boolean) =>
   namedStatement<{ n: number }>(
     withDecision ? 'transfer_decide_complete' : 'transfer_complete',
     sql`WITH ${withDecision ? sql`${decidedCte},` : sql``}
-      m AS (SELECT id, branch_id, org_path FROM members WHERE id = ${P('memberId')}::int${withDecision ? sql` AND EXISTS (SELECT 1 FROM decided)` : sql``} FOR UPDATE),
+      b AS (SELECT path FROM orgs WHERE id = ${P('branchId')}::int${withDecision ? sql` AND EXISTS (SELECT 1 FROM decided)` : sql``} FOR KEY SHARE),
+      m AS (SELECT id, branch_id, org_path FROM members WHERE id = ${P('memberId')}::int AND EXISTS (SELECT 1 FROM b) FOR UPDATE),
       ended AS (
         UPDATE memberships SET ended_at = ${P('at')}::timestamptz, end_reason = 'TRANSFER', note = ${P('note2')}::text
          WHERE member_id = (SELECT id FROM m) AND ended_at IS NULL RETURNING 1),
@@ -186,17 +187,17 @@ const completionStatement = (withDecision: boolean) =>
         INSERT INTO memberships (member_id, branch_id, started_at, start_reason, note)
         SELECT m.id, ${P('branchId')}::int, ${P('at')}::timestamptz, 'TRANSFER', ${P('note2')}::text FROM m, (SELECT count(*) FROM ended) AS e),
       moved AS (
-        UPDATE members SET branch_id = ${P('branchId')}::int, org_path = ${P('branchPath')}::text, updated_at = ${P('at')}::timestamptz WHERE id = (SELECT id FROM m) RETURNING 1),
+        UPDATE members SET branch_id = ${P('branchId')}::int, org_path = (SELECT path FROM b), updated_at = ${P('at')}::timestamptz WHERE id = (SELECT id FROM m) RETURNING 1),
       closed AS (
         UPDATE transfers SET status = 'COMPLETED', ended_at = ${P('at')}::timestamptz, final_branch_id = ${P('branchId')}::int
          WHERE id = ${P('tid')}::int AND EXISTS (SELECT 1 FROM moved)),
       logged AS (
         INSERT INTO audit_log (${AUDIT_COLUMNS})
         SELECT ${actorColumns}, v.action, 'transfer', ${P('tidText')}::text, ${P('memberName')}::text, v.path, v.changes, 'OK', v.reason
-          FROM m CROSS JOIN LATERAL (VALUES ${withDecision ? sql`${decisionAuditRow},` : sql``}
+          FROM m CROSS JOIN b CROSS JOIN LATERAL (VALUES ${withDecision ? sql`${decisionAuditRow},` : sql``}
                  (1, 'TRANSFER_COMPLETE', m.org_path::text, ${changesSql}, ${P('reason')}::text),
-                 (2, 'TRANSFER_COMPLETE', ${P('branchPath')}::text, ${changesSql}, ${P('reason')}::text)) AS v(ord, action, path, changes, reason)
-         WHERE v.ord <> 2 OR m.org_path <> ${P('branchPath')}::text
+                 (2, 'TRANSFER_COMPLETE', b.path::text, ${changesSql}, ${P('reason')}::text)) AS v(ord, action, path, changes, reason)
+         WHERE v.ord <> 2 OR m.org_path <> b.path
          ORDER BY v.ord),
       noticed AS (
         INSERT INTO transfer_notices (org_id, transfer_id, node_id, kind, message, created_at)
@@ -215,7 +216,8 @@ const decideAndComplete = completionStatement(true);
  * an org started it) are written. With `decision` the transfer is locked and the node decided first in
  * the same statement, and its audit row comes before the others; then nothing is written unless the
  * transfer was open and the node still pending (returns false). The member's row is locked after the
- * transfer's, as in the sweep.
+ * transfer's, as in the sweep. The branch's path is read here under key share, as `placementTargets`
+ * reads it (why: there), not taken from the caller's earlier read.
  */
 export async function completeInOne(
   ex: Executor,
@@ -228,7 +230,6 @@ export async function completeInOne(
     memberId: t.memberId,
     note2: `组织关系转接#${t.id}`,
     branchId: branch.id,
-    branchPath: branch.path,
     tidText: String(t.id),
     memberName: t.memberName,
     reason: TRANSFER_TEXTS.completionReason(TRANSFER_REASON_LABELS[t.reason], branch.name),
@@ -274,10 +275,7 @@ const arr = (values: unknown[], type: string) => sql`${sql.param(values)}::${sql
 export async function completeMany(tx: Tx, items: Completion[]): Promise<{ moved: MovedMember[]; rest: Completion[] }> {
   if (items.length === 0) return { moved: [], rest: [] };
   const branchIds = [...new Set(items.map((c) => c.transfer.toOrgId!))];
-  const branchRows = await tx
-    .select({ id: orgs.id, path: orgs.path, kind: orgs.kind })
-    .from(orgs)
-    .where(and(sql`${orgs.id} = ANY(${arr(branchIds, 'int')})`, isNull(orgs.deletedAt)));
+  const branchRows = await placementTargets(tx, branchIds);
   const branches = new Map(branchRows.filter((b) => b.kind === 'BRANCH').map((b) => [b.id, b]));
   const rest = items.filter((c) => !branches.has(c.transfer.toOrgId!));
   const go = items.filter((c) => branches.has(c.transfer.toOrgId!));
