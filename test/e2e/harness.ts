@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { chromium, type Browser, type Download, type Locator, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { TOTP_STEP_SECONDS, TOTP_WINDOW, totpForStep, totpStep } from '../../src/lib/totp';
 
@@ -70,6 +70,28 @@ export async function clickSettled(overlay: Locator, button: string | RegExp): P
     await Promise.race([Promise.all(running.map((a) => a.finished.catch(() => undefined))), new Promise((r) => setTimeout(r, 5_000))]);
   });
   await overlay.getByRole('button', { name: button }).click();
+}
+
+/**
+ * Clicks `button` and returns the file it downloads. The app downloads through fetch and a link it
+ * clicks itself (web/src/api/client.ts `download`), so whether the click took is seen in the request
+ * to `path`: a click lost on a loaded CI machine (seen once: no download within 30 s, nothing to say
+ * why) is made again, at most three times, and a request the server refuses fails with its answer.
+ */
+export async function downloadBy(page: Page, button: Locator, path: RegExp): Promise<Download> {
+  for (let attempt = 1; ; attempt++) {
+    const sent = page.waitForRequest((r) => path.test(new URL(r.url()).pathname), { timeout: 5_000 }).then((r) => r, () => null);
+    const download = page.waitForEvent('download', { timeout: 30_000 });
+    download.catch(() => undefined); // awaited below only when the request went out
+    await button.click();
+    const request = await sent;
+    if (request) {
+      const response = await request.response();
+      if (!response?.ok()) throw new Error(`下载请求 ${request.url()} 失败：${response ? `${response.status()} ${await response.text()}` : '没有响应'}`);
+      return download;
+    }
+    if (attempt >= 3) throw new Error(`点击三次都没有发出下载请求（${path}）`);
+  }
 }
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
 import { makeIdNumber } from '../../src/domain/id-number';
-import { app, clickSettled, DEMO_PASSWORD, hidden, login, screenshots, useApp, visible } from './harness';
+import { app, clickSettled, DEMO_PASSWORD, downloadBy, hidden, login, screenshots, useApp, visible } from './harness';
 
 /**
  * The Excel import journey (issue 2/7) in the built app on a fresh demo database: the 导入 drawer of
@@ -54,7 +54,7 @@ describe('Excel import journey (issue 2/7)', () => {
     await screenshots(page, 'import-1-drawer', drawer.getByText('点击或把 Excel 文件拖到这里'));
 
     // The template downloads with the drop-downs and the 填写说明 sheet.
-    const [tpl] = await Promise.all([page.waitForEvent('download'), drawer.getByRole('button', { name: '下载模板' }).click()]);
+    const tpl = await downloadBy(page, drawer.getByRole('button', { name: '下载模板' }), /^\/api\/imports\/template$/);
     expect(tpl.suggestedFilename()).toBe('团员团干部导入模板.xlsx');
 
     await drawer.locator('input[type=file]').setInputFiles({ name: '本班团员.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer: await importFile() });
@@ -69,7 +69,7 @@ describe('Excel import journey (issue 2/7)', () => {
     expect(text).toContain('团干部须填写团内职务');
     await screenshots(page, 'import-2-problems', drawer.getByText('1 行有问题'));
 
-    const [errBook] = await Promise.all([page.waitForEvent('download'), drawer.getByRole('button', { name: '下载错误说明工作簿' }).click()]);
+    const errBook = await downloadBy(page, drawer.getByRole('button', { name: '下载错误说明工作簿' }), /^\/api\/imports\/\d+\/error-workbook$/);
     expect(errBook.suggestedFilename()).toBe('本班团员-错误说明.xlsx');
 
     await drawer.getByRole('button', { name: '仅导入无误的行（2 行）' }).click();

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
-import { app, DEMO_PASSWORD, login, screenshots, shots, useApp, visible } from './harness';
+import { app, DEMO_PASSWORD, downloadBy, login, screenshots, shots, useApp, visible } from './harness';
 
 /**
  * Supervision journey (ST-1…ST-7): the provincial admin of the demo opens 统计监督, drills down from
@@ -46,7 +46,7 @@ describe('supervision journey', () => {
     await screenshots(page, 'supervision-county', page.getByRole('button', { name: /组织树/ }));
 
     // Excel export of what is on screen: the county's next level, then 合计.
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '导出Excel' }).click()]);
+    const download = await downloadBy(page, page.getByRole('button', { name: '导出Excel' }), /^\/api\/supervision\/export$/);
     expect(download.suggestedFilename()).toContain('西湖区团委');
     const file = join(shots, 'supervision-county.xlsx');
     await download.saveAs(file);
