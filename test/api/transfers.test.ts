@@ -7,6 +7,8 @@ import { createTestApp, type TestApp } from '../helpers/app';
 import { login } from '../helpers/client';
 import { holdMove, waitsForLock } from '../helpers/moves';
 import { testDbKind } from '../helpers/test-db';
+import { placementTargets } from '../../src/server/modules/orgs/orgs.repo';
+import { lockTransfer } from '../../src/server/modules/transfers/transfers.repo';
 import { Factory, TEST_PASSWORD, type Client, type OrgRow, type Tree } from '../helpers/factories';
 
 let t: TestApp;
@@ -597,5 +599,58 @@ describe.runIf(testDbKind() === 'postgres')('TR-3 while the target branch moves 
     const [moved] = await t.ctx.db.select({ path: orgs.path }).from(orgs).where(eq(orgs.id, village.id));
     expect(moved!.path.startsWith(newParent.path)).toBe(true);
     expect(await branchOf(m.id)).toEqual({ branchId: village.id, orgPath: moved!.path });
+  });
+
+  it('TR-3 an approval and a move of the subtree around its branch never wait for each other: the move locks the open transfers before any org', async () => {
+    const m = await gradMember();
+    const s = await A.collegeA!.post('/api/transfers', { memberIds: [m.id], reason: 'UNEMPLOYED', fields: addr, targetOrgId: village.id, remark: '并发移动' });
+    const tid = s.body.ids[0] as number;
+    const [before] = await t.ctx.db.select({ path: orgs.path }).from(orgs).where(eq(orgs.id, village.id));
+    const newParent = await f.org(tree.city, { name: '死锁测试区团委', kind: 'LEADERSHIP', leadershipLevel: 'COUNTY', regionCode: '330109' });
+    // An approval's locks in its order (completeInOne): its transfer, then, once the move is under
+    // way, its branch under key share. Before the fix the move held the township's subtree by then
+    // and waited for this transfer; PostgreSQL ended one of the two after its deadlock timeout.
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let held!: () => void;
+    const holding = new Promise<void>((r) => (held = r));
+    const approval = t.ctx.db.transaction(async (tx) => {
+      await lockTransfer(tx, tid);
+      held();
+      await gate;
+      return placementTargets(tx, [village.id]);
+    });
+    await holding;
+    const move = A.province!.post(`/api/orgs/${tree.township.id}/move`, { newParentId: newParent.id });
+    await waitsForLock(t, move);
+    release();
+    const [target] = await approval;
+    expect(target!.path).toBe(before!.path); // the approval went first, on the path before the move
+    const moved = await move;
+    expect(moved.status).toBe(200);
+    const [after] = await t.ctx.db.select({ path: orgs.path }).from(orgs).where(eq(orgs.id, village.id));
+    expect(after!.path.startsWith(newParent.path)).toBe(true);
+    const [tr] = await t.ctx.db.select({ toPath: transfers.toPath }).from(transfers).where(eq(transfers.id, tid));
+    expect(tr!.toPath).toBe(after!.path);
+  });
+
+  it('TR-3 a move that waited for a move of its ancestor (its transfers looked up under the old path) still moves, and its open transfers follow', async () => {
+    const m = await gradMember();
+    const s = await A.collegeA!.post('/api/transfers', { memberIds: [m.id], reason: 'UNEMPLOYED', fields: addr, targetOrgId: village.id, remark: '并发移动' });
+    const tid = s.body.ids[0] as number;
+    const [township] = await t.ctx.db.select().from(orgs).where(eq(orgs.id, tree.township.id)); // moved by the tests above
+    const dest = await f.org(township!, { name: '路径变化测试团委', kind: 'COMMITTEE' });
+    const county = await f.org(tree.city, { name: '路径测试区团委', kind: 'LEADERSHIP', leadershipLevel: 'COUNTY', regionCode: '330110' });
+    // The village's move reads its path, then waits for the township's move to commit.
+    const hold = await holdMove(t, tree.township.id, county);
+    const move = A.province!.post(`/api/orgs/${village.id}/move`, { newParentId: dest.id });
+    await waitsForLock(t, move);
+    hold.release();
+    await hold.done;
+    expect((await move).status).toBe(200);
+    const [now] = await t.ctx.db.select({ path: orgs.path }).from(orgs).where(eq(orgs.id, village.id));
+    expect(now!.path).toBe(`${county.path}${tree.township.id}/${dest.id}/${village.id}/`);
+    const [tr] = await t.ctx.db.select({ toPath: transfers.toPath }).from(transfers).where(eq(transfers.id, tid));
+    expect(tr!.toPath).toBe(now!.path);
   });
 });

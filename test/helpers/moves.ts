@@ -2,12 +2,13 @@ import { eq, sql } from 'drizzle-orm';
 import { rows } from '../../src/db/client';
 import { orgs } from '../../src/db/schema';
 import { inSubtree, moveSubtree } from '../../src/server/modules/orgs/orgs.repo';
+import { lockOpenTransfers, moveTransferPaths } from '../../src/server/modules/transfers/transfers.repo';
 import type { TestApp } from './app';
 
 /**
- * The first half of `moveOrg`, held open until `release()`: the subtree locked FOR UPDATE and
- * rewritten (orgs and members). Its last step, the transfers' paths, is left out: a completion holding
- * a transfer would deadlock with it, and PostgreSQL would end one of the two.
+ * `moveOrg`'s locks and rewrites without its checks and audit rows, held open until `release()`: the
+ * open transfers touching the subtree, then the subtree FOR UPDATE, then orgs, members and transfers
+ * rewritten under the new parent.
  */
 export async function holdMove(t: TestApp, orgId: number, newParent: { id: number; path: string; depth: number }) {
   const [org] = await t.ctx.db.select().from(orgs).where(eq(orgs.id, orgId));
@@ -16,8 +17,10 @@ export async function holdMove(t: TestApp, orgId: number, newParent: { id: numbe
   let held!: () => void;
   const holding = new Promise<void>((r) => (held = r));
   const done = t.ctx.db.transaction(async (tx) => {
+    await lockOpenTransfers(tx, org!.path);
     await tx.execute(sql`SELECT id FROM orgs WHERE ${inSubtree(orgs.path, org!.path)} ORDER BY id FOR UPDATE`);
     await moveSubtree(tx, org!, newParent, new Date());
+    await moveTransferPaths(tx, org!.path, `${newParent.path}${org!.id}/`);
     held();
     await gate;
   });

@@ -21,7 +21,7 @@ import { regionExists, regionFullName } from '../../../lib/regions';
 import { adminAuditActor, diffFields, refuseOutOfScope, writeAudit } from '../../audit';
 import type { AdminActor, AppContext } from '../../context';
 import { cappedTotal, plannedRows, type Tx } from '../../../db/client';
-import { moveTransferPaths, openTransferCount } from '../transfers/transfers.repo';
+import { lockOpenTransfers, moveTransferPaths, openTransferCount } from '../transfers/transfers.repo';
 import {
   ancestorNamesFrom,
   countsOf,
@@ -351,9 +351,14 @@ export async function moveOrg(ctx: AppContext, actor: AdminActor, id: number, ne
   if (checked.id === actor.scope.orgId) throw new DomainError('ORG_ROOT_IMMUTABLE');
   await orgInScopeOr404(ctx, actor, newParentId);
   const moved = await ctx.db.transaction(async (tx) => {
+    // The open transfers touching the subtree before any org, as an approval takes them (`lockOpenTransfers`).
+    await lockOpenTransfers(tx, checked.path);
     // Lock both ends (in id order) so two concurrent moves cannot create a cycle.
     await tx.execute(sql`SELECT id FROM orgs WHERE id IN (${id}, ${newParentId}) ORDER BY id FOR UPDATE`);
     const org = await lockOrgInScope(tx, actor, id);
+    // Moved meanwhile with an ancestor: the transfers above were looked up under its old path. Taken
+    // now, after the orgs, they could deadlock with an approval as before, in this rarer race only.
+    if (org.path !== checked.path) await lockOpenTransfers(tx, org.path);
     const newParent = await lockOrgInScope(tx, actor, newParentId);
     assertRule(checkMove(org, newParent));
     // FOR UPDATE of the whole subtree (the UPDATE below alone would take a weaker lock): the one lock

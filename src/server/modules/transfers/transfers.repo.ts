@@ -61,13 +61,25 @@ export function transferVisible(scopePath: string) {
   return or(inSubtree(transfers.fromPath, scopePath), inSubtree(transfers.toPath, scopePath))!;
 }
 
+/** Open transfers from or to anything in the subtree at `path`. */
+function openTouching(path: string) {
+  return sql`${transfers.status} = 'OPEN' AND (${inSubtree(transfers.fromPath, path)} OR ${inSubtree(transfers.toPath, path)})`;
+}
+
 /** ORG-7: open transfers from or to anything in the org's subtree. */
 export async function openTransferCount(ex: Executor, path: string): Promise<number> {
-  const row = await one<{ n: number }>(
-    ex,
-    sql`SELECT count(*)::int AS n FROM transfers WHERE status = 'OPEN' AND (${inSubtree(transfers.fromPath, path)} OR ${inSubtree(transfers.toPath, path)})`,
-  );
+  const row = await one<{ n: number }>(ex, sql`SELECT count(*)::int AS n FROM transfers WHERE ${openTouching(path)}`);
   return row?.n ?? 0;
+}
+
+/**
+ * Locks the open transfers from or to anything in the subtree, in id order. An org move takes them
+ * before any org: an approval locks its transfer, then its branch under key share (`completeInOne`),
+ * so a move that locked the subtree first and the transfers last (`moveTransferPaths`) could wait for
+ * an approval that waited for it, and PostgreSQL ended one of the two after its deadlock timeout.
+ */
+export async function lockOpenTransfers(ex: Executor, path: string): Promise<void> {
+  await ex.execute(sql`SELECT id FROM transfers WHERE ${openTouching(path)} ORDER BY id FOR UPDATE`);
 }
 
 /**
