@@ -1,4 +1,4 @@
-// `npm run bench [-- --seconds 10 --warmup 3 --connections 10 --only children,list,lookup,search,dashboard,approve,sweep --approvals 10000 --sweep 100000]`
+// `npm run bench [-- --seconds 10 --warmup 3 --connections 10 --only children,list,lookup,search,dashboard,approve,sweep --approvals 10000 --sweep 100000 --sweep-branches 1]`
 // HTTP benchmarks (autocannon) against a database loaded by `npm run gen`, each printed beside its
 // references measured in the same run on the same machine: Fastify hello-world req/s and the bare SQL
 // of the same query through `pg` (and, for the subtree list, the RuoYi-style `IN (descendant ids)`
@@ -28,6 +28,7 @@ const { values } = parseArgs({
     port: { type: 'string', default: '3900' },
     approvals: { type: 'string', default: '10000' },
     sweep: { type: 'string', default: '100000' },
+    'sweep-branches': { type: 'string', default: '1' },
   },
 });
 const SECONDS = Number(values.seconds);
@@ -480,19 +481,31 @@ async function main() {
         await exited;
       }
       const person = (await q1<{ id: number }>('SELECT person_id AS id FROM admin_grants WHERE org_id = $1 LIMIT 1', [province.orgId])).id;
-      const target = await q1<{ id: number; path: string }>(`SELECT id, path FROM orgs WHERE kind = 'BRANCH' AND special_kind IS NULL AND deleted_at IS NULL ORDER BY id DESC LIMIT 1`);
+      // The branches the members move to: the last one (every member into one branch, the hottest
+      // spot for its indexes) or, with --sweep-branches N, N branches spread over the province.
+      const nBranches = Number(values['sweep-branches']);
+      const targets = (
+        await pool.query<{ id: number; path: string }>(
+          `SELECT id, path FROM orgs WHERE kind = 'BRANCH' AND special_kind IS NULL AND deleted_at IS NULL ORDER BY ${nBranches === 1 ? 'id DESC' : 'md5(id::text)'} LIMIT $1`,
+          [nBranches],
+        )
+      ).rows;
       const setup = performance.now();
       await pool.query(
-        `WITH m AS (
-           SELECT m.id, p.name, m.branch_id, m.org_path FROM members m JOIN persons p ON p.id = m.person_id
-            WHERE m.status = 'ACTIVE' AND m.branch_id <> $1 AND NOT EXISTS (SELECT 1 FROM transfers t WHERE t.member_id = m.id AND t.status = 'OPEN')
-            ORDER BY m.id DESC LIMIT $3),
+        `WITH b AS (SELECT * FROM unnest($1::int[], $2::text[]) WITH ORDINALITY AS b(id, path, k)),
+         m AS (
+           SELECT m.id, p.name, m.branch_id, m.org_path, row_number() OVER (ORDER BY m.id DESC) AS r FROM members m JOIN persons p ON p.id = m.person_id
+            WHERE m.status = 'ACTIVE' AND NOT EXISTS (SELECT 1 FROM transfers t WHERE t.member_id = m.id AND t.status = 'OPEN')
+            ORDER BY m.id DESC LIMIT $3 + $3 / 100 + 10),
+         mt AS (
+           SELECT m.*, b.id AS to_id, b.path AS to_path FROM m JOIN b ON b.k = m.r % cardinality($1::int[]) + 1
+            WHERE b.id <> m.branch_id ORDER BY m.id DESC LIMIT $3),
          t AS (
            INSERT INTO transfers (member_id, member_name, from_branch_id, from_path, to_org_id, to_path, reason, school_to_society, starter_side, started_by_person_id, started_by_name, created_at)
-           SELECT m.id, m.name, m.branch_id, m.org_path, $1, $2, 'WORK_CHANGE', false, 'SENDING', $4, '压测', now() - interval '16 days' FROM m RETURNING id)
+           SELECT mt.id, mt.name, mt.branch_id, mt.org_path, mt.to_id, mt.to_path, 'WORK_CHANGE', false, 'SENDING', $4, '压测', now() - interval '16 days' FROM mt RETURNING id, to_org_id)
          INSERT INTO transfer_nodes (transfer_id, seq, kind, org_id, state, timeout_action, opened_at, due_at)
-         SELECT t.id, 1, 'RECEIVING', $1, 'PENDING', 'AUTO_APPROVE', now() - interval '16 days', now() - interval '1 day' FROM t`,
-        [target.id, target.path, sweepN, person],
+         SELECT t.id, 1, 'RECEIVING', t.to_org_id, 'PENDING', 'AUTO_APPROVE', now() - interval '16 days', now() - interval '1 day' FROM t`,
+        [targets.map((b) => b.id), targets.map((b) => b.path), sweepN, person],
       );
       // What autovacuum would have done over the 15 days these nodes waited (and what it cannot have done
       // on a server where it is off, like the bench machine's): without it every run of the bench
