@@ -88,7 +88,9 @@ export async function downloadBy(page: Page, button: Locator, path: RegExp): Pro
     if (request) {
       const response = await request.response();
       if (!response?.ok()) throw new Error(`下载请求 ${request.url()} 失败：${response ? `${response.status()} ${await response.text()}` : '没有响应'}`);
-      return download;
+      return download.catch((err: unknown) => {
+        throw new Error(`下载请求 ${request.url()} 已成功，但浏览器没有开始下载：${String(err)}`);
+      });
     }
     if (attempt >= 3) throw new Error(`点击三次都没有发出下载请求（${path}）`);
   }
