@@ -63,7 +63,7 @@ export function transferVisible(scopePath: string) {
 
 /** Open transfers from or to anything in the subtree at `path`. */
 function openTouching(path: string) {
-  return sql`${transfers.status} = 'OPEN' AND (${inSubtree(transfers.fromPath, path)} OR ${inSubtree(transfers.toPath, path)})`;
+  return and(eq(transfers.status, 'OPEN'), transferVisible(path))!;
 }
 
 /** ORG-7: open transfers from or to anything in the org's subtree. */
