@@ -141,6 +141,25 @@ describe('issue 7 item 4: the seal learns which rows are final from transaction 
       const after = await one<{ xid: string | null }>(tx, sql`SELECT pg_current_xact_id_if_assigned()::text AS xid`);
       expect(after!.xid).not.toBeNull();
     });
+    // drizzle/0019: one SQL expression the planner inlines into each insert, not a PL/pgSQL call per row.
+    const plan = (await rows<{ 'QUERY PLAN': string }>(t.ctx.db, sql`EXPLAIN (VERBOSE, COSTS OFF) SELECT audit_log_next_id()`)).map((r) => r['QUERY PLAN']).join('\n');
+    expect(plan).toMatch(/CASE WHEN \(pg_current_xact_id\(\) IS NOT NULL\) THEN nextval/);
+  });
+
+  it('the seq index covers sealed rows only (drizzle/0019) and still refuses a second row with a sealed seq', async () => {
+    await writeSome(2, 'seq-index');
+    await sealAudit(t.ctx);
+    const [sealedRow] = await t.ctx.db.select().from(auditLog).where(sql`seq IS NOT NULL`).orderBy(sql`seq DESC`).limit(1);
+    await writeSome(1, 'seq-index-unsealed');
+    const [unsealed] = await t.ctx.db.select().from(auditLog).where(sql`seq IS NULL`).orderBy(sql`id DESC`).limit(1);
+    // The append-only trigger lets seq go from null to a value once; the unique index is what refuses a repeat.
+    const refused = await t.ctx.db.execute(sql`UPDATE audit_log SET seq = ${sealedRow!.seq}, hash = ${sealedRow!.hash} WHERE id = ${unsealed!.id}`).then(
+      () => null,
+      (e: Error & { cause?: Error }) => e,
+    );
+    expect(`${refused?.message} ${refused?.cause?.message}`).toMatch(/audit_log_seq_idx/);
+    const def = await one<{ def: string }>(t.ctx.db, sql`SELECT pg_get_indexdef('audit_log_seq_idx'::regclass) AS def`);
+    expect(def!.def).toMatch(/WHERE \(seq IS NOT NULL\)/);
   });
 });
 

@@ -363,7 +363,7 @@ export const auditLog = pgTable(
   'audit_log',
   {
     /**
-     * The bigserial's sequence, drawn through `audit_log_next_id()` (drizzle/0018), the column's
+     * The bigserial's sequence, drawn through `audit_log_next_id()` (drizzle/0018, 0019), the column's
      * default in the database: it gives the transaction its id first, which the sealing job's
      * horizon relies on. Never insert an explicit id; drizzle-kit cannot express that default, and
      * inserts that omit id use it.
@@ -393,7 +393,8 @@ export const auditLog = pgTable(
   (t) => [
     index('audit_log_org_path_idx').on(t.orgPath, t.id),
     index('audit_log_at_idx').on(t.at),
-    uniqueIndex('audit_log_seq_idx').on(t.seq),
+    // Partial: unsealed rows (seq NULL) need no entry, and every audit insert skipped one (drizzle/0019).
+    uniqueIndex('audit_log_seq_idx').on(t.seq).where(sql`${t.seq} IS NOT NULL`),
     index('audit_log_unsealed_idx').on(t.id).where(sql`${t.seq} IS NULL`),
   ],
 );
