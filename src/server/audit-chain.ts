@@ -43,6 +43,7 @@ interface RawRow {
   object_id: string | null;
   object_label: string | null;
   org_path: string | null;
+  also_org_path: string | null;
   changes: string | null;
   result: string;
   reason: string | null;
@@ -54,11 +55,11 @@ interface RawRow {
 // canonical form does not depend on the driver, the session time zone or the server version.
 const COLUMNS = sql.raw(`id::text AS id, seq::text AS seq, hash, (extract(epoch FROM at) * 1000000)::bigint::text AS at_us,
   actor_person_id::text AS actor_person_id, actor_name, acting_org_id::text AS acting_org_id, action, object_type,
-  object_id, object_label, org_path::text AS org_path, changes::text AS changes, result::text AS result, reason, ip, request_id`);
+  object_id, object_label, org_path::text AS org_path, also_org_path::text AS also_org_path, changes::text AS changes, result::text AS result, reason, ip, request_id`);
 
 /** The row's content as hashed: every column except the chain's own `hash`. */
 export function canonicalRow(r: RawRow, seq: number): string {
-  return JSON.stringify([
+  const fields = [
     r.id,
     String(seq),
     r.at_us,
@@ -75,7 +76,10 @@ export function canonicalRow(r: RawRow, seq: number): string {
     r.reason,
     r.ip,
     r.request_id,
-  ]);
+  ];
+  // drizzle/0020's column only when set: the rows sealed before it keep their hashes.
+  if (r.also_org_path !== null) fields.push(r.also_org_path);
+  return JSON.stringify(fields);
 }
 
 export function chainHash(prevHash: string, r: RawRow, seq: number): string {

@@ -14,6 +14,8 @@ export interface AuditEntry {
   objectLabel?: string;
   /** Path of the org the object belongs to: the log is browsed by subtree. */
   orgPath?: string | null;
+  /** A second subtree that sees the row, when the change concerns two (a transfer's start or completion). */
+  alsoOrgPath?: string | null;
   changes?: AuditChanges;
   reason?: string;
 }
@@ -38,6 +40,7 @@ export async function writeAudit(
     objectId: entry.objectId === undefined ? null : String(entry.objectId),
     objectLabel: entry.objectLabel ?? null,
     orgPath: entry.orgPath ?? null,
+    alsoOrgPath: entry.alsoOrgPath ?? null,
     changes: entry.changes ?? null,
     result: entry.result,
     reason: entry.reason ?? null,

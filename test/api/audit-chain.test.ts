@@ -4,7 +4,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { one, rows, type Executor } from '../../src/db/client';
 import { auditLog, persons } from '../../src/db/schema';
-import { ANCHOR_KEY, formatVerifyReport, purgeAudit, sealAudit, verifyAuditChain } from '../../src/server/audit-chain';
+import { ANCHOR_KEY, canonicalRow, formatVerifyReport, purgeAudit, sealAudit, verifyAuditChain } from '../../src/server/audit-chain';
 import { writeAudit } from '../../src/server/audit';
 import { loadConfig } from '../../src/server/config';
 import { createTestApp, TEST_NOW, type TestApp } from '../helpers/app';
@@ -82,6 +82,22 @@ describe('issue 7 item 4: the audit hash chain', () => {
     ).rejects.toThrow();
     await sealAudit(t.ctx);
     expect((await verifyAuditChain(t.ctx.db)).ok).toBe(true);
+  });
+
+  it('a row seen from a second subtree (also_org_path, drizzle/0020) is sealed with it; a row without one hashes as before 0020', async () => {
+    await writeAudit(t.ctx.db, t.ctx, null, { action: 'TEST_EVENT', result: 'OK', objectLabel: 'two-sided', orgPath: tree.collegeA.path, alsoOrgPath: tree.collegeB.path });
+    await sealAudit(t.ctx);
+    expect((await verifyAuditChain(t.ctx.db)).ok).toBe(true);
+    const [row] = await t.ctx.db.select().from(auditLog).where(eq(auditLog.objectLabel, 'two-sided'));
+    expect(row!.alsoOrgPath).toBe(tree.collegeB.path);
+    await asSuperuser((tx) => tx.update(auditLog).set({ alsoOrgPath: null }).where(eq(auditLog.id, row!.id)));
+    expect((await verifyAuditChain(t.ctx.db)).broken).toMatchObject({ id: row!.id, reason: 'HASH_MISMATCH' });
+    await asSuperuser((tx) => tx.update(auditLog).set({ alsoOrgPath: tree.collegeB.path }).where(eq(auditLog.id, row!.id)));
+    expect((await verifyAuditChain(t.ctx.db)).ok).toBe(true);
+    // Rows sealed before 0020 were hashed over 16 fields; without a second path a row still is.
+    const raw = { id: '1', seq: null, hash: null, at_us: '0', actor_person_id: null, actor_name: null, acting_org_id: null, action: 'X', object_type: null, object_id: null, object_label: null, org_path: null, also_org_path: null, changes: null, result: 'OK', reason: null, ip: null, request_id: null };
+    expect(JSON.parse(canonicalRow(raw, 1))).toHaveLength(16);
+    expect(JSON.parse(canonicalRow({ ...raw, also_org_path: '1.2' }, 1))).toHaveLength(17);
   });
 
   it('a row tampered by a superuser (trigger disabled) is found, by id', async () => {

@@ -152,6 +152,17 @@ describe('TR-2/3 every starter × target kind', () => {
     ]);
     const audit = await t.ctx.db.select().from(auditLog).where(and(eq(auditLog.objectType, 'transfer'), eq(auditLog.objectId, String(id)))).orderBy(asc(auditLog.id));
     expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(['TRANSFER_START', 'TRANSFER_APPROVE', 'TRANSFER_COMPLETE']));
+    // SEC-1/SEC-3: the start and the completion are one row each (drizzle/0020), seen in the log of
+    // either side's admins, once by an admin over both, never outside.
+    const seen = async (client: Client, action: string) => {
+      const res = await client.get(`/api/audit?action=${action}&pageSize=100`);
+      expect(res.status).toBe(200);
+      return res.body.items.filter((e: { objectId: string }) => e.objectId === String(id)).length;
+    };
+    for (const action of ['TRANSFER_START', 'TRANSFER_COMPLETE']) {
+      const counts = Object.fromEntries(await Promise.all(['collegeA', 'university', 'township', 'county', 'province', 'collegeB'].map(async (k) => [k, await seen(A[k]!, action)] as const)));
+      expect(counts, action).toEqual({ collegeA: 1, university: 1, township: 1, county: 1, province: 1, collegeB: 0 });
+    }
     d = await A.collegeA!.get(`/api/transfers/${id}`);
     expect(d.body.finalBranchName).toBe('学社衔接临时团支部');
   });
@@ -360,16 +371,15 @@ describe('a decision answers what a fresh read shows (issue 8: the answer is bui
     expect((await branchOf(m.id)).branchId).toBe(village.id);
 
     const audit = await t.ctx.db.select().from(auditLog).where(and(eq(auditLog.objectType, 'transfer'), eq(auditLog.objectId, String(id)))).orderBy(asc(auditLog.id));
-    expect(audit.map((a) => [a.action, a.orgPath, a.actingOrgId, a.changes])).toEqual([
-      ['TRANSFER_START', grad.path, null, expect.anything()],
-      ['TRANSFER_START', tree.township.path, null, expect.anything()],
-      ['TRANSFER_APPROVE', tree.collegeA.path, tree.collegeA.id, { node1: { before: 'PENDING', after: 'APPROVED' } }],
-      ['TRANSFER_APPROVE', tree.township.path, tree.township.id, { node2: { before: 'PENDING', after: 'APPROVED' } }],
-      ['TRANSFER_ALLOCATE', tree.township.path, tree.township.id, { node3: { before: 'PENDING', after: 'ALLOCATED' } }],
-      ['TRANSFER_COMPLETE', grad.path, tree.township.id, { branchId: { before: grad.id, after: village.id } }],
-      ['TRANSFER_COMPLETE', village.path, tree.township.id, { branchId: { before: grad.id, after: village.id } }],
+    // The start and the completion concern both sides: one row each, under the old branch and also the other side.
+    expect(audit.map((a) => [a.action, a.orgPath, a.alsoOrgPath, a.actingOrgId, a.changes])).toEqual([
+      ['TRANSFER_START', grad.path, tree.township.path, null, expect.anything()],
+      ['TRANSFER_APPROVE', tree.collegeA.path, null, tree.collegeA.id, { node1: { before: 'PENDING', after: 'APPROVED' } }],
+      ['TRANSFER_APPROVE', tree.township.path, null, tree.township.id, { node2: { before: 'PENDING', after: 'APPROVED' } }],
+      ['TRANSFER_ALLOCATE', tree.township.path, null, tree.township.id, { node3: { before: 'PENDING', after: 'ALLOCATED' } }],
+      ['TRANSFER_COMPLETE', grad.path, village.path, tree.township.id, { branchId: { before: grad.id, after: village.id } }],
     ]);
-    expect(audit[4]!.reason).toBe(`分配团支部：分配到“${village.name}”`);
+    expect(audit[3]!.reason).toBe(`分配团支部：分配到“${village.name}”`);
     expect(await noticesOf(id, 'COMPLETED')).toHaveLength(0); // started by the member: no org to tell
   });
 
@@ -475,8 +485,8 @@ describe('TR-5 deadlines with a moved clock', () => {
         // In the order written: the sealing job's update moves rows in the heap.
         .orderBy(asc(auditLog.id));
       expect(decisions.filter((a) => a.action === 'TRANSFER_APPROVE' || a.action === 'TRANSFER_AUTO_APPROVE')).toHaveLength(1);
-      // One completion, logged under the old branch and the new one.
-      expect(decisions.filter((a) => a.action === 'TRANSFER_COMPLETE').map((a) => a.orgPath)).toEqual([grad.path, tree.transition.path]);
+      // One completion row, seen from the old branch and the new one.
+      expect(decisions.filter((a) => a.action === 'TRANSFER_COMPLETE').map((a) => [a.orgPath, a.alsoOrgPath])).toEqual([[grad.path, tree.transition.path]]);
       expect(await t.ctx.db.select().from(memberships).where(eq(memberships.memberId, m.id))).toHaveLength(2);
     } finally {
       t.clock.freeze(start);
@@ -496,7 +506,7 @@ describe('TR-5 deadlines with a moved clock', () => {
       t.clock.freeze(new Date(start.getTime() + 15 * DAY + 60_000));
       expect((await sweepTransferDeadlines(t.ctx)).approved).toBeGreaterThanOrEqual(4);
 
-      // To a branch: approved at its due time, the member moved, one approval and two completion rows.
+      // To a branch: approved at its due time, the member moved, one approval row and one completion row.
       expect((await nodesOf(toBranch))[0]).toMatchObject({ state: 'AUTO_APPROVED', decidedAt: due, decidedByName: null });
       expect((await branchOf(m1.id)).branchId).toBe(tree.transition.id);
       const periods = await t.ctx.db.select().from(memberships).where(eq(memberships.memberId, m1.id)).orderBy(asc(memberships.id));
@@ -506,22 +516,19 @@ describe('TR-5 deadlines with a moved clock', () => {
       ]);
       expect(periods[1]!.startedAt).toEqual(due);
       const audit = await t.ctx.db.select().from(auditLog).where(and(eq(auditLog.objectType, 'transfer'), eq(auditLog.objectId, String(toBranch)))).orderBy(asc(auditLog.id));
-      expect(audit.map((a) => [a.action, a.actorName, a.orgPath])).toEqual([
-        ['TRANSFER_START', expect.any(String), grad.path],
-        ['TRANSFER_START', expect.any(String), tree.transition.path],
-        ['TRANSFER_AUTO_APPROVE', '系统自动通过', grad.path],
-        ['TRANSFER_COMPLETE', '系统自动通过', grad.path],
-        ['TRANSFER_COMPLETE', '系统自动通过', tree.transition.path],
+      expect(audit.map((a) => [a.action, a.actorName, a.orgPath, a.alsoOrgPath])).toEqual([
+        ['TRANSFER_START', expect.any(String), grad.path, tree.transition.path],
+        ['TRANSFER_AUTO_APPROVE', '系统自动通过', grad.path, null],
+        ['TRANSFER_COMPLETE', '系统自动通过', grad.path, tree.transition.path],
       ]);
       // The texts, as deciding it alone writes them (the sweep builds them in SQL).
-      expect(audit[2]).toMatchObject({
+      expect(audit[1]).toMatchObject({
         changes: { node1: { before: 'PENDING', after: 'AUTO_APPROVED' } },
         reason: `${NODE_KIND_LABELS.RECEIVING}超过15天未处理，系统自动通过（到期时间 ${due.toISOString()}）`,
         objectLabel: audit[0]!.objectLabel,
       });
-      expect(audit[3]!.changes).toEqual({ branchId: { before: grad.id, after: tree.transition.id } });
-      expect(audit[3]!.reason).toBe(`${TRANSFER_REASON_LABELS.UNEMPLOYED}：转入“${tree.transition.name}”`);
-      expect(audit[4]!.changes).toEqual(audit[3]!.changes);
+      expect(audit[2]!.changes).toEqual({ branchId: { before: grad.id, after: tree.transition.id } });
+      expect(audit[2]!.reason).toBe(`${TRANSFER_REASON_LABELS.UNEMPLOYED}：转入“${tree.transition.name}”`);
       expect((await noticesOf(toBranch, 'AUTO_APPROVED')).map((n) => [n.orgId, n.createdAt, n.message])).toEqual([
         [tree.transition.id, due, `${audit[0]!.objectLabel}的组织关系转接（${NODE_KIND_LABELS.RECEIVING}）超过15天未处理，已由系统自动通过`],
       ]);

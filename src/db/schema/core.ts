@@ -357,7 +357,7 @@ export const loginGuards = pgTable('login_guards', {
 
 /**
  * The audit log (SEC-3): written in the same transaction as the change. `orgPath` is the path of the
- * org the object belongs to, so an admin browses the log of their own subtree.
+ * org the object belongs to (and `alsoOrgPath` a second one), so an admin browses the log of their own subtree.
  */
 export const auditLog = pgTable(
   'audit_log',
@@ -378,6 +378,11 @@ export const auditLog = pgTable(
     objectId: varchar('object_id', { length: 64 }),
     objectLabel: text('object_label'),
     orgPath: orgPath('org_path'),
+    /**
+     * The second subtree that sees the row, when a change concerns two: a transfer's completion has the
+     * old branch in `orgPath` and the new one here, one row for both sides (drizzle/0020).
+     */
+    alsoOrgPath: orgPath('also_org_path'),
     changes: jsonb('changes').$type<Record<string, { before: unknown; after: unknown }>>(),
     result: auditResult('result').notNull(),
     reason: text('reason'),
@@ -392,6 +397,7 @@ export const auditLog = pgTable(
   },
   (t) => [
     index('audit_log_org_path_idx').on(t.orgPath, t.id),
+    index('audit_log_also_org_path_idx').on(t.alsoOrgPath, t.id).where(sql`${t.alsoOrgPath} IS NOT NULL`),
     index('audit_log_at_idx').on(t.at),
     // Partial: unsealed rows (seq NULL) need no entry, and every audit insert skipped one (drizzle/0019).
     uniqueIndex('audit_log_seq_idx').on(t.seq).where(sql`${t.seq} IS NOT NULL`),

@@ -1,4 +1,4 @@
-import { and, count, desc, eq, gte, like, lt } from 'drizzle-orm';
+import { and, count, desc, eq, gte, like, lt, or } from 'drizzle-orm';
 import { AuditEntry, ListAuditQuery } from '../../../contracts/audit';
 import { ErrorResponse, pageOf } from '../../../contracts/common';
 import { auditLog } from '../../../db/schema';
@@ -27,7 +27,8 @@ export function registerAuditRoutes(app: ZApp, ctx: AppContext): void {
       const q = req.query;
       const escaped = q.actorName?.replace(/[\\%_]/g, (c) => `\\${c}`);
       const where = and(
-        inSubtree(auditLog.orgPath, actor.scope.path),
+        // A row concerning two subtrees (a transfer's completion) is seen from either.
+        or(inSubtree(auditLog.orgPath, actor.scope.path), inSubtree(auditLog.alsoOrgPath, actor.scope.path)),
         q.action ? eq(auditLog.action, q.action) : undefined,
         escaped ? like(auditLog.actorName, `${escaped}%`) : undefined,
         q.result ? eq(auditLog.result, q.result) : undefined,

@@ -192,12 +192,11 @@ const completionStatement = (withDecision: boolean) =>
         UPDATE transfers SET status = 'COMPLETED', ended_at = ${P('at')}::timestamptz, final_branch_id = ${P('branchId')}::int
          WHERE id = ${P('tid')}::int AND EXISTS (SELECT 1 FROM moved)),
       logged AS (
-        INSERT INTO audit_log (${AUDIT_COLUMNS})
-        SELECT ${actorColumns}, v.action, 'transfer', ${P('tidText')}::text, ${P('memberName')}::text, v.path, v.changes, 'OK', v.reason
+        INSERT INTO audit_log (${AUDIT_COLUMNS}, also_org_path)
+        SELECT ${actorColumns}, v.action, 'transfer', ${P('tidText')}::text, ${P('memberName')}::text, v.path, v.changes, 'OK', v.reason,
+               CASE WHEN v.ord = 1 AND b.path <> m.org_path THEN b.path::text END
           FROM m CROSS JOIN b CROSS JOIN LATERAL (VALUES ${withDecision ? sql`${decisionAuditRow},` : sql``}
-                 (1, 'TRANSFER_COMPLETE', m.org_path::text, ${changesSql}, ${P('reason')}::text),
-                 (2, 'TRANSFER_COMPLETE', b.path::text, ${changesSql}, ${P('reason')}::text)) AS v(ord, action, path, changes, reason)
-         WHERE v.ord <> 2 OR m.org_path <> b.path
+                 (1, 'TRANSFER_COMPLETE', m.org_path::text, ${changesSql}, ${P('reason')}::text)) AS v(ord, action, path, changes, reason)
          ORDER BY v.ord),
       noticed AS (
         INSERT INTO transfer_notices (org_id, transfer_id, node_id, kind, message, created_at)
@@ -331,7 +330,7 @@ export interface MovedMember {
  * written instead of sent as one JSON value per row (reading 30,000 such rows cost a batch more than
  * writing them). The rows and their order are those of deciding the nodes one by one: for each
  * decided node, in `decidedIds` order, its approval row (under the sending side's path) and, when the
- * transfer completed here, its completion rows (old branch, then the new one when it differs); then
+ * transfer completed here, its completion row (the old branch, and also the new one when it differs); then
  * one AUTO_APPROVED notice per node to its org, and one COMPLETED notice per completion to the org
  * that started the transfer. `decidedIds` are AUTO_APPROVED nodes decided at their due time.
  */
@@ -358,19 +357,19 @@ export async function writeSweepRecords(tx: Tx, loggedAt: Date, who: AuditWho, d
         JOIN d ON d.tid = mv.tid
         JOIN orgs b ON b.id = d.final_branch_id),
     logged AS (
-      INSERT INTO audit_log (${AUDIT_COLUMNS})
-      SELECT ${auditActorColumns(loggedAt, who)}, r.action, 'transfer', r.tid::text, r.member_name, r.path, r.changes, 'OK', r.reason
+      INSERT INTO audit_log (${AUDIT_COLUMNS}, also_org_path)
+      SELECT ${auditActorColumns(loggedAt, who)}, r.action, 'transfer', r.tid::text, r.member_name, r.path, r.changes, 'OK', r.reason, r.also
         FROM (
-          SELECT d.ord, 0 AS sub, 'TRANSFER_AUTO_APPROVE' AS action, d.tid, d.member_name, d.from_path::text AS path,
+          SELECT d.ord, 0 AS sub, 'TRANSFER_AUTO_APPROVE' AS action, d.tid, d.member_name, d.from_path::text AS path, NULL::text AS also,
                  jsonb_build_object('node' || d.seq, jsonb_build_object('before', 'PENDING', 'after', 'AUTO_APPROVED')) AS changes,
                  ${fill(TRANSFER_TEXTS.autoApprovalReason, sql`d.node_label`, sql`to_char(d.due_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`)} AS reason
             FROM d
           UNION ALL
-          SELECT c.ord, s.sub, 'TRANSFER_COMPLETE', c.tid, c.member_name, s.path,
+          SELECT c.ord, 1, 'TRANSFER_COMPLETE', c.tid, c.member_name, c.before_path::text,
+                 CASE WHEN c.branch_path <> c.before_path THEN c.branch_path::text END,
                  jsonb_build_object('branchId', jsonb_build_object('before', c.before_branch, 'after', c.final_branch_id)),
                  ${fill(TRANSFER_TEXTS.completionReason, sql`${reasonLabels}::jsonb ->> c.reason`, sql`c.branch_name`)}
-            FROM c CROSS JOIN LATERAL (VALUES (1, c.before_path::text), (2, c.branch_path::text)) AS s(sub, path)
-           WHERE s.sub = 1 OR c.branch_path <> c.before_path) AS r
+            FROM c) AS r
        ORDER BY r.ord, r.sub
       RETURNING 1)
     INSERT INTO transfer_notices (org_id, transfer_id, node_id, kind, message, created_at)

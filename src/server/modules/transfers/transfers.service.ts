@@ -141,18 +141,18 @@ async function startOne(tx: Tx, ctx: AppContext, starter: Starter, member: Membe
       })),
     );
   }
-  for (const orgPath of new Set([member.orgPath, target?.org.path ?? member.orgPath])) {
-    await writeAudit(tx, ctx, auditWho(starter), {
-      action: 'TRANSFER_START',
-      result: 'OK',
-      objectType: 'transfer',
-      objectId: row.id,
-      objectLabel: member.name,
-      orgPath,
-      changes: { reason: { before: null, after: d.reason }, toOrgId: { before: null, after: target?.org.id ?? null } },
-      reason: `${TRANSFER_REASON_LABELS[d.reason]}${target ? `，转入“${target.org.name}”` : ''}`,
-    });
-  }
+  // One row, seen from the sending side and from the target's.
+  await writeAudit(tx, ctx, auditWho(starter), {
+    action: 'TRANSFER_START',
+    result: 'OK',
+    objectType: 'transfer',
+    objectId: row.id,
+    objectLabel: member.name,
+    orgPath: member.orgPath,
+    alsoOrgPath: target && target.org.path !== member.orgPath ? target.org.path : null,
+    changes: { reason: { before: null, after: d.reason }, toOrgId: { before: null, after: target?.org.id ?? null } },
+    reason: `${TRANSFER_REASON_LABELS[d.reason]}${target ? `，转入“${target.org.name}”` : ''}`,
+  });
   if (nodes.length === 0) await advance(tx, ctx, row, now, auditWho(starter));
   return row.id;
 }
@@ -556,9 +556,8 @@ async function cancel(ctx: AppContext, id: number, check: (t: TransferRow) => bo
     if (!check(t)) throw new DomainError('TR_CANCEL_STARTER_ONLY');
     if (t.status !== 'OPEN') throw new DomainError('TR_NOT_OPEN');
     await closeTransfer(tx, t, 'CANCELLED', ctx.clock.now(), note);
-    for (const orgPath of new Set([t.fromPath, t.toPath ?? t.fromPath])) {
-      await writeAudit(tx, ctx, who, { action: 'TRANSFER_CANCEL', result: 'OK', objectType: 'transfer', objectId: t.id, objectLabel: t.memberName, orgPath, reason: note ?? undefined });
-    }
+    const alsoOrgPath = t.toPath !== null && t.toPath !== t.fromPath ? t.toPath : null;
+    await writeAudit(tx, ctx, who, { action: 'TRANSFER_CANCEL', result: 'OK', objectType: 'transfer', objectId: t.id, objectLabel: t.memberName, orgPath: t.fromPath, alsoOrgPath, reason: note ?? undefined });
   });
 }
 
