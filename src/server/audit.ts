@@ -14,7 +14,7 @@ export interface AuditEntry {
   objectLabel?: string;
   /** Path of the org the object belongs to: the log is browsed by subtree. */
   orgPath?: string | null;
-  /** A second subtree that sees the row, when the change concerns two (a transfer's start or completion). */
+  /** A second subtree that sees the row, when the change concerns two (a transfer's start, cancellation or completion). */
   alsoOrgPath?: string | null;
   changes?: AuditChanges;
   reason?: string;

@@ -379,8 +379,8 @@ export const auditLog = pgTable(
     objectLabel: text('object_label'),
     orgPath: orgPath('org_path'),
     /**
-     * The second subtree that sees the row, when a change concerns two: a transfer's completion has the
-     * old branch in `orgPath` and the new one here, one row for both sides (drizzle/0020).
+     * The second subtree that sees the row, when a change concerns two: a transfer's start, cancellation
+     * or completion has the sending side in `orgPath` and the other side here, one row for both (drizzle/0020).
      */
     alsoOrgPath: orgPath('also_org_path'),
     changes: jsonb('changes').$type<Record<string, { before: unknown; after: unknown }>>(),

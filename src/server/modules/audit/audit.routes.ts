@@ -27,7 +27,7 @@ export function registerAuditRoutes(app: ZApp, ctx: AppContext): void {
       const q = req.query;
       const escaped = q.actorName?.replace(/[\\%_]/g, (c) => `\\${c}`);
       const where = and(
-        // A row concerning two subtrees (a transfer's completion) is seen from either.
+        // A row concerning two subtrees (a transfer between them) is seen from either.
         or(inSubtree(auditLog.orgPath, actor.scope.path), inSubtree(auditLog.alsoOrgPath, actor.scope.path)),
         q.action ? eq(auditLog.action, q.action) : undefined,
         escaped ? like(auditLog.actorName, `${escaped}%`) : undefined,
