@@ -1,7 +1,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- API bodies are compared as id sets */
 import ExcelJS from 'exceljs';
 import fc from 'fast-check';
-import { like } from 'drizzle-orm';
+import { like, or } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog } from '../../src/db/schema';
 import { createTestApp, type TestApp } from '../helpers/app';
@@ -225,11 +225,14 @@ async function checkAdmin(b: Built, adminOrg: OrgRow, filterOrg: OrgRow): Promis
     expect(figures.status, `${where}: figures ${JSON.stringify(figures.body)}`).toBe(403);
   }
 
-  // Audit log: a row is listed exactly when the org it is filed under is visible.
+  // Audit log: a row is listed exactly when an org it is filed under (either side of a transfer) is visible.
   const audit = await all(admin, `/api/audit`);
-  const treeRows = await t.ctx.db.select({ id: auditLog.id, orgPath: auditLog.orgPath }).from(auditLog).where(like(auditLog.orgPath, `${b.root.path}%`));
+  const treeRows = await t.ctx.db
+    .select({ id: auditLog.id, orgPath: auditLog.orgPath, alsoOrgPath: auditLog.alsoOrgPath })
+    .from(auditLog)
+    .where(or(like(auditLog.orgPath, `${b.root.path}%`), like(auditLog.alsoOrgPath, `${b.root.path}%`)));
   const orgOfPath = (p: string) => Number(p.split('/').filter(Boolean).at(-1));
-  const expectedAudit = treeRows.filter((r) => r.orgPath && visibleOrgs.has(orgOfPath(r.orgPath))).map((r) => r.id);
+  const expectedAudit = treeRows.filter((r) => [r.orgPath, r.alsoOrgPath].some((p) => p && visibleOrgs.has(orgOfPath(p)))).map((r) => r.id);
   expect(sorted(audit.map((a) => a.id as number)), `${where}: audit log`).toEqual(sorted(expectedAudit));
 }
 
