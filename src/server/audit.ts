@@ -14,7 +14,10 @@ export interface AuditEntry {
   objectLabel?: string;
   /** Path of the org the object belongs to: the log is browsed by subtree. */
   orgPath?: string | null;
-  /** A second subtree that sees the row, when the change concerns two (a transfer's start, cancellation or completion). */
+  /**
+   * A second subtree that sees the row, when the change concerns two (a transfer's start, cancellation
+   * or completion). Stored only when it differs from `orgPath`.
+   */
   alsoOrgPath?: string | null;
   changes?: AuditChanges;
   reason?: string;
@@ -40,7 +43,7 @@ export async function writeAudit(
     objectId: entry.objectId === undefined ? null : String(entry.objectId),
     objectLabel: entry.objectLabel ?? null,
     orgPath: entry.orgPath ?? null,
-    alsoOrgPath: entry.alsoOrgPath ?? null,
+    alsoOrgPath: entry.alsoOrgPath && entry.alsoOrgPath !== entry.orgPath ? entry.alsoOrgPath : null,
     changes: entry.changes ?? null,
     result: entry.result,
     reason: entry.reason ?? null,

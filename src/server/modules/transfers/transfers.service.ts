@@ -149,7 +149,7 @@ async function startOne(tx: Tx, ctx: AppContext, starter: Starter, member: Membe
     objectId: row.id,
     objectLabel: member.name,
     orgPath: member.orgPath,
-    alsoOrgPath: target && target.org.path !== member.orgPath ? target.org.path : null,
+    alsoOrgPath: target?.org.path,
     changes: { reason: { before: null, after: d.reason }, toOrgId: { before: null, after: target?.org.id ?? null } },
     reason: `${TRANSFER_REASON_LABELS[d.reason]}${target ? `，转入“${target.org.name}”` : ''}`,
   });
@@ -556,8 +556,7 @@ async function cancel(ctx: AppContext, id: number, check: (t: TransferRow) => bo
     if (!check(t)) throw new DomainError('TR_CANCEL_STARTER_ONLY');
     if (t.status !== 'OPEN') throw new DomainError('TR_NOT_OPEN');
     await closeTransfer(tx, t, 'CANCELLED', ctx.clock.now(), note);
-    const alsoOrgPath = t.toPath !== null && t.toPath !== t.fromPath ? t.toPath : null;
-    await writeAudit(tx, ctx, who, { action: 'TRANSFER_CANCEL', result: 'OK', objectType: 'transfer', objectId: t.id, objectLabel: t.memberName, orgPath: t.fromPath, alsoOrgPath, reason: note ?? undefined });
+    await writeAudit(tx, ctx, who, { action: 'TRANSFER_CANCEL', result: 'OK', objectType: 'transfer', objectId: t.id, objectLabel: t.memberName, orgPath: t.fromPath, alsoOrgPath: t.toPath, reason: note ?? undefined });
   });
 }
 
