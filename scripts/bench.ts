@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { openDatabase } from '../src/db/client';
-import { sweepTransferDeadlines } from '../src/jobs/transfer-deadlines';
+import { SWEEP_BATCH, sweepTransferDeadlines } from '../src/jobs/transfer-deadlines';
 import { systemClock } from '../src/lib/clock';
 import { PiiCipher, loadMasterKey } from '../src/lib/pii';
 import type { AppContext } from '../src/server/context';
@@ -490,27 +490,32 @@ async function main() {
           [nBranches],
         )
       ).rows;
-      const setup = performance.now();
-      await pool.query(
-        `WITH b AS (SELECT * FROM unnest($1::int[], $2::text[]) WITH ORDINALITY AS b(id, path, k)),
-         m AS (
-           SELECT m.id, p.name, m.branch_id, m.org_path, row_number() OVER (ORDER BY m.id DESC) AS r FROM members m JOIN persons p ON p.id = m.person_id
-            WHERE m.status = 'ACTIVE' AND NOT EXISTS (SELECT 1 FROM transfers t WHERE t.member_id = m.id AND t.status = 'OPEN')
-            ORDER BY m.id DESC LIMIT $3 + $3 / 100 + 10),
-         mt AS (
-           SELECT m.*, b.id AS to_id, b.path AS to_path FROM m JOIN b ON b.k = m.r % cardinality($1::int[]) + 1
-            WHERE b.id <> m.branch_id ORDER BY m.id DESC LIMIT $3),
-         t AS (
-           INSERT INTO transfers (member_id, member_name, from_branch_id, from_path, to_org_id, to_path, reason, school_to_society, starter_side, started_by_person_id, started_by_name, created_at)
-           SELECT mt.id, mt.name, mt.branch_id, mt.org_path, mt.to_id, mt.to_path, 'WORK_CHANGE', false, 'SENDING', $4, '压测', now() - interval '16 days' FROM mt RETURNING id, to_org_id)
-         INSERT INTO transfer_nodes (transfer_id, seq, kind, org_id, state, timeout_action, opened_at, due_at)
-         SELECT t.id, 1, 'RECEIVING', t.to_org_id, 'PENDING', 'AUTO_APPROVE', now() - interval '16 days', now() - interval '1 day' FROM t`,
-        [targets.map((b) => b.id), targets.map((b) => b.path), sweepN, person],
-      );
+      // Members never transferred before (by this set, an earlier one or an earlier run): the second set
+      // for the reference below then gets as many as the first.
+      const prepareDue = () =>
+        pool.query(
+          `WITH b AS (SELECT * FROM unnest($1::int[], $2::text[]) WITH ORDINALITY AS b(id, path, k)),
+           m AS (
+             SELECT m.id, p.name, m.branch_id, m.org_path, row_number() OVER (ORDER BY m.id DESC) AS r FROM members m JOIN persons p ON p.id = m.person_id
+              WHERE m.status = 'ACTIVE' AND NOT EXISTS (SELECT 1 FROM transfers t WHERE t.member_id = m.id)
+              ORDER BY m.id DESC LIMIT $3 + $3 / 100 + 10),
+           mt AS (
+             SELECT m.*, b.id AS to_id, b.path AS to_path FROM m JOIN b ON b.k = m.r % cardinality($1::int[]) + 1
+              WHERE b.id <> m.branch_id ORDER BY m.id DESC LIMIT $3),
+           t AS (
+             INSERT INTO transfers (member_id, member_name, from_branch_id, from_path, to_org_id, to_path, reason, school_to_society, starter_side, started_by_person_id, started_by_name, created_at)
+             SELECT mt.id, mt.name, mt.branch_id, mt.org_path, mt.to_id, mt.to_path, 'WORK_CHANGE', false, 'SENDING', $4, '压测', now() - interval '16 days' FROM mt RETURNING id, to_org_id)
+           INSERT INTO transfer_nodes (transfer_id, seq, kind, org_id, state, timeout_action, opened_at, due_at)
+           SELECT t.id, 1, 'RECEIVING', t.to_org_id, 'PENDING', 'AUTO_APPROVE', now() - interval '16 days', now() - interval '1 day' FROM t`,
+          [targets.map((b) => b.id), targets.map((b) => b.path), sweepN, person],
+        );
       // What autovacuum would have done over the 15 days these nodes waited (and what it cannot have done
       // on a server where it is off, like the bench machine's): without it every run of the bench
       // leaves 100,000 dead member rows and stale statistics behind, and each run is slower than the last.
-      await pool.query('VACUUM ANALYZE members, memberships, transfers, transfer_nodes, transfer_notices, audit_log');
+      const vacuum = () => pool.query('VACUUM ANALYZE members, memberships, transfers, transfer_nodes, transfer_notices, audit_log');
+      const setup = performance.now();
+      await prepareDue();
+      await vacuum();
       const due = (await q1<{ n: number }>(`SELECT count(*)::int AS n FROM transfer_nodes WHERE state = 'PENDING' AND due_at <= now()`)).n;
       console.log(`\n自动通过扫描：已准备 ${due.toLocaleString()} 个到期节点（${((performance.now() - setup) / 1000).toFixed(1)} s）`);
       const database = await openDatabase({ url: config.databaseUrl, poolMax: 10, statementTimeoutMs: 0 });
@@ -534,6 +539,71 @@ async function main() {
       } finally {
         await database.close();
       }
+
+      // The reference: the same rows with the same content written as bare SQL, on a second set of as
+      // many due nodes — per batch of SWEEP_BATCH one transaction of plain set statements (same tables,
+      // indexes and triggers), two connections at once like the sweep's two workers, without the
+      // engine's work (finding due nodes, skipping locked transfers, members locked in id order, next
+      // nodes, checking the branches). What the rows alone cost on this machine in this run.
+      await prepareDue();
+      await vacuum();
+      const refIds = (await pool.query<{ id: number }>(`SELECT id FROM transfer_nodes WHERE state = 'PENDING' AND timeout_action = 'AUTO_APPROVE' AND due_at <= now() ORDER BY due_at, id`)).rows.map((r) => r.id);
+      const batches = Array.from({ length: Math.ceil(refIds.length / SWEEP_BATCH) }, (_, i) => refIds.slice(i * SWEEP_BATCH, (i + 1) * SWEEP_BATCH));
+      let nextBatch = 0;
+      const refStarted = performance.now();
+      const ref = await bareSqlTx('同样的写入（pg 直连）', pool, 2, batches.length, async (client) => {
+        const ids = batches[nextBatch++]!;
+        await client.query('BEGIN');
+        const rows = (
+          await client.query<{ nid: number; org: number; due: string; tid: number; mid: number; name: string; fb: number; b: number; p: string; fp: string; bname: string }>(
+            `SELECT n.id AS nid, n.org_id AS org, n.due_at::text AS due, t.id AS tid, t.member_id AS mid, t.member_name AS name, t.from_branch_id AS fb,
+                    t.to_org_id AS b, t.to_path AS p, t.from_path AS fp, o.name AS bname
+               FROM transfer_nodes n JOIN transfers t ON t.id = n.transfer_id JOIN orgs o ON o.id = t.to_org_id
+              WHERE n.id = ANY($1) ORDER BY t.id FOR UPDATE OF t`,
+            [ids],
+          )
+        ).rows;
+        const col = <K extends keyof (typeof rows)[number]>(k: K) => rows.map((r) => r[k]);
+        const [nids, tids, mids, bids, paths] = [col('nid'), col('tid'), col('mid'), col('b'), col('p')];
+        // The same content as the sweep's rows (notes, changes, texts), so that only the engine differs.
+        await client.query(`UPDATE transfer_nodes SET state = 'AUTO_APPROVED', decided_at = due_at WHERE id = ANY($1) AND state = 'PENDING'`, [nids]);
+        await client.query(
+          `UPDATE memberships ms SET ended_at = now(), end_reason = 'TRANSFER', note = '组织关系转接#' || v.t
+             FROM unnest($1::int[], $2::int[]) AS v(m, t) WHERE ms.member_id = v.m AND ms.member_id = ANY($1) AND ms.ended_at IS NULL`,
+          [mids, tids],
+        );
+        await client.query(
+          `INSERT INTO memberships (member_id, branch_id, started_at, start_reason, note)
+           SELECT v.m, v.b, now(), 'TRANSFER', '组织关系转接#' || v.t FROM unnest($1::int[], $2::int[], $3::int[]) AS v(m, b, t)`,
+          [mids, bids, tids],
+        );
+        await client.query(
+          `UPDATE members m SET branch_id = v.b, org_path = v.p, updated_at = now() FROM unnest($1::int[], $2::int[], $3::text[]) AS v(id, b, p) WHERE m.id = v.id AND m.id = ANY($1)`,
+          [mids, bids, paths],
+        );
+        await client.query(`UPDATE transfers t SET status = 'COMPLETED', ended_at = now(), final_branch_id = v.b FROM unnest($1::int[], $2::int[]) AS v(id, b) WHERE t.id = v.id AND t.id = ANY($1)`, [tids, bids]);
+        await client.query(
+          `INSERT INTO audit_log (at, actor_name, action, object_type, object_id, object_label, org_path, also_org_path, changes, result, reason)
+           SELECT now(), '系统自动通过', x.a, 'transfer', v.tid::text, v.name, v.fp, CASE WHEN x.a = 'TRANSFER_COMPLETE' THEN v.p END,
+                  CASE WHEN x.a = 'TRANSFER_COMPLETE' THEN jsonb_build_object('branchId', jsonb_build_object('before', v.fb, 'after', v.b))
+                       ELSE jsonb_build_object('node1', jsonb_build_object('before', 'PENDING', 'after', 'AUTO_APPROVED')) END,
+                  'OK', CASE WHEN x.a = 'TRANSFER_COMPLETE' THEN '工作变动：转入“' || v.bname || '”' ELSE '接收方团支部超过15天未处理，系统自动通过（到期时间 ' || v.due || '）' END
+             FROM unnest($1::int[], $2::text[], $3::text[], $4::int[], $5::int[], $6::text[], $7::text[], $8::text[]) AS v(tid, name, fp, fb, b, p, bname, due)
+            CROSS JOIN (VALUES ('TRANSFER_AUTO_APPROVE'), ('TRANSFER_COMPLETE')) AS x(a)`,
+          [tids, col('name'), col('fp'), col('fb'), bids, paths, col('bname'), col('due')],
+        );
+        await client.query(
+          `INSERT INTO transfer_notices (org_id, transfer_id, node_id, kind, message, created_at)
+           SELECT v.o, v.t, v.n, 'AUTO_APPROVED', v.name || '的组织关系转接（接收方团支部）超过15天未处理，已由系统自动通过', v.due
+             FROM unnest($1::int[], $2::int[], $3::int[], $4::text[], $5::timestamptz[]) AS v(o, t, n, name, due)`,
+          [col('org'), tids, nids, col('name'), col('due')],
+        );
+        await client.query('COMMIT');
+      });
+      const refSeconds = (performance.now() - refStarted) / 1000;
+      console.log(`  参照：同样的写入（pg 直连，每批 ${SWEEP_BATCH.toLocaleString()} 个一个事务，两个连接）${refIds.length.toLocaleString()} 个节点 ${refSeconds.toFixed(1)} s${ref.errors ? `，失败 ${ref.errors} 批` : ''}`);
+      console.log(`  参照：Fastify hello-world ${helloRow.rps.toFixed(0)} req/s（本次开始时测得）`);
+      results.push({ scenario: 'sweep-bare-sql', rows: [{ ...ref, name: `bare sql ${refIds.length}`, rps: refIds.length / refSeconds }] });
     }
 
     mkdirSync('bench-results', { recursive: true });
