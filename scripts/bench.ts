@@ -601,7 +601,7 @@ async function main() {
         await client.query('COMMIT');
       });
       const refSeconds = (performance.now() - refStarted) / 1000;
-      console.log(`  参照：同样的写入（pg 直连，每批 ${SWEEP_BATCH.toLocaleString()} 个一个事务，两个连接）${refIds.length.toLocaleString()} 个节点 ${refSeconds.toFixed(1)} s${ref.errors ? `，失败 ${ref.errors} 批` : ''}`);
+      console.log(`  参照：同样的写入（pg 直连，每批 ${SWEEP_BATCH.toLocaleString()} 个一个事务，两个连接）${refIds.length.toLocaleString()} 个节点 ${refSeconds.toFixed(1)} s${ref.errors ? `，失败 ${ref.errors} 批` : ''}${refIds.length < due ? `（未转接过的团员不够，少于扫描的 ${due.toLocaleString()} 个，不可直接比较）` : ''}`);
       console.log(`  参照：Fastify hello-world ${helloRow.rps.toFixed(0)} req/s（本次开始时测得）`);
       results.push({ scenario: 'sweep-bare-sql', rows: [{ ...ref, name: `bare sql ${refIds.length}`, rps: refIds.length / refSeconds }] });
     }
