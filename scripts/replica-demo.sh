@@ -57,12 +57,16 @@ PORT=$APP_PORT DEMO_SEED=0 LOG_LEVEL=warn DATABASE_URL="postgres://postgres@127.
 server_pid=$!
 for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$APP_PORT/api/health" >/dev/null && break; sleep 0.2; done
 
-jar="$BASE/cookies"
-login=$(curl -fs -c "$jar" -H 'content-type: application/json' \
-  -d '{"username":"339902199001010233","password":"Bench@2026zj"}' "http://127.0.0.1:$APP_PORT/api/auth/login")
-org=$(node -e "console.log(JSON.parse(process.argv[1]).roles[0].orgId)" "$login")
+# The county admin logs in with the generator's published second factor (scripts/http-login.ts):
+# an admin's session is not usable before it.
+session=$(APP_PORT=$APP_PORT npx tsx -e "import('./scripts/http-login.ts').then(async ({ httpLogin }) => {
+  const s = await httpLogin('http://127.0.0.1:' + process.env.APP_PORT, '339902199001010233', 'Bench@2026zj');
+  console.log(s.orgId + ' ' + s.cookie);
+})")
+org=${session%% *}
+cookie=${session#* }
 mark=$(wc -l <"$BASE/replica.log")
-total=$(curl -fs -b "$jar" -H "x-org-id: $org" "http://127.0.0.1:$APP_PORT/api/members?page=1&pageSize=5" | node -e "let s='';process.stdin.on('data',d=>s+=d).on('end',()=>console.log(JSON.parse(s).total))")
+total=$(curl -fs -H "cookie: $cookie" -H "x-org-id: $org" "http://127.0.0.1:$APP_PORT/api/members?page=1&pageSize=5" | node -e "let s='';process.stdin.on('data',d=>s+=d).on('end',()=>console.log(JSON.parse(s).total))")
 echo "   团员列表（县团委）：共 $total 名"
 if tail -n +"$mark" "$BASE/replica.log" | grep -q 'from "members"'; then
   echo "✓ 团员列表的查询出现在从库的语句日志中（端口 $R）"
