@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { openDatabase } from '../src/db/client';
+import { NODE_KIND_LABELS, TRANSFER_REASON_LABELS, TRANSFER_TEXTS, transferMembershipNote } from '../src/domain/transfers';
 import { SWEEP_BATCH, sweepTransferDeadlines } from '../src/jobs/transfer-deadlines';
 import { systemClock } from '../src/lib/clock';
 import { PiiCipher, loadMasterKey } from '../src/lib/pii';
@@ -555,8 +556,8 @@ async function main() {
         const ids = batches[nextBatch++]!;
         await client.query('BEGIN');
         const rows = (
-          await client.query<{ nid: number; org: number; due: string; tid: number; mid: number; name: string; fb: number; b: number; p: string; fp: string; bname: string }>(
-            `SELECT n.id AS nid, n.org_id AS org, n.due_at::text AS due, t.id AS tid, t.member_id AS mid, t.member_name AS name, t.from_branch_id AS fb,
+          await client.query<{ nid: number; org: number; due: Date; tid: number; mid: number; name: string; fb: number; b: number; p: string; fp: string; bname: string }>(
+            `SELECT n.id AS nid, n.org_id AS org, n.due_at AS due, t.id AS tid, t.member_id AS mid, t.member_name AS name, t.from_branch_id AS fb,
                     t.to_org_id AS b, t.to_path AS p, t.from_path AS fp, o.name AS bname
                FROM transfer_nodes n JOIN transfers t ON t.id = n.transfer_id JOIN orgs o ON o.id = t.to_org_id
               WHERE n.id = ANY($1) ORDER BY t.id FOR UPDATE OF t`,
@@ -565,17 +566,19 @@ async function main() {
         ).rows;
         const col = <K extends keyof (typeof rows)[number]>(k: K) => rows.map((r) => r[k]);
         const [nids, tids, mids, bids, paths] = [col('nid'), col('tid'), col('mid'), col('b'), col('p')];
-        // The same content as the sweep's rows (notes, changes, texts), so that only the engine differs.
+        // The same content as the sweep's rows (notes, changes, texts of the domain), so that only the engine differs.
+        const node = NODE_KIND_LABELS.RECEIVING;
+        const notes = tids.map(transferMembershipNote);
         await client.query(`UPDATE transfer_nodes SET state = 'AUTO_APPROVED', decided_at = due_at WHERE id = ANY($1) AND state = 'PENDING'`, [nids]);
         await client.query(
-          `UPDATE memberships ms SET ended_at = now(), end_reason = 'TRANSFER', note = '组织关系转接#' || v.t
-             FROM unnest($1::int[], $2::int[]) AS v(m, t) WHERE ms.member_id = v.m AND ms.member_id = ANY($1) AND ms.ended_at IS NULL`,
-          [mids, tids],
+          `UPDATE memberships ms SET ended_at = now(), end_reason = 'TRANSFER', note = v.note
+             FROM unnest($1::int[], $2::text[]) AS v(m, note) WHERE ms.member_id = v.m AND ms.member_id = ANY($1) AND ms.ended_at IS NULL`,
+          [mids, notes],
         );
         await client.query(
           `INSERT INTO memberships (member_id, branch_id, started_at, start_reason, note)
-           SELECT v.m, v.b, now(), 'TRANSFER', '组织关系转接#' || v.t FROM unnest($1::int[], $2::int[], $3::int[]) AS v(m, b, t)`,
-          [mids, bids, tids],
+           SELECT v.m, v.b, now(), 'TRANSFER', v.note FROM unnest($1::int[], $2::int[], $3::text[]) AS v(m, b, note)`,
+          [mids, bids, notes],
         );
         await client.query(
           `UPDATE members m SET branch_id = v.b, org_path = v.p, updated_at = now() FROM unnest($1::int[], $2::int[], $3::text[]) AS v(id, b, p) WHERE m.id = v.id AND m.id = ANY($1)`,
@@ -587,16 +590,24 @@ async function main() {
            SELECT now(), '系统自动通过', x.a, 'transfer', v.tid::text, v.name, v.fp, CASE WHEN x.a = 'TRANSFER_COMPLETE' THEN v.p END,
                   CASE WHEN x.a = 'TRANSFER_COMPLETE' THEN jsonb_build_object('branchId', jsonb_build_object('before', v.fb, 'after', v.b))
                        ELSE jsonb_build_object('node1', jsonb_build_object('before', 'PENDING', 'after', 'AUTO_APPROVED')) END,
-                  'OK', CASE WHEN x.a = 'TRANSFER_COMPLETE' THEN '工作变动：转入“' || v.bname || '”' ELSE '接收方团支部超过15天未处理，系统自动通过（到期时间 ' || v.due || '）' END
-             FROM unnest($1::int[], $2::text[], $3::text[], $4::int[], $5::int[], $6::text[], $7::text[], $8::text[]) AS v(tid, name, fp, fb, b, p, bname, due)
+                  'OK', CASE WHEN x.a = 'TRANSFER_COMPLETE' THEN v.done ELSE v.approved END
+             FROM unnest($1::int[], $2::text[], $3::text[], $4::int[], $5::int[], $6::text[], $7::text[], $8::text[]) AS v(tid, name, fp, fb, b, p, approved, done)
             CROSS JOIN (VALUES ('TRANSFER_AUTO_APPROVE'), ('TRANSFER_COMPLETE')) AS x(a)`,
-          [tids, col('name'), col('fp'), col('fb'), bids, paths, col('bname'), col('due')],
+          [
+            tids,
+            col('name'),
+            col('fp'),
+            col('fb'),
+            bids,
+            paths,
+            rows.map((r) => TRANSFER_TEXTS.autoApprovalReason(node, r.due.toISOString())),
+            rows.map((r) => TRANSFER_TEXTS.completionReason(TRANSFER_REASON_LABELS.WORK_CHANGE, r.bname)),
+          ],
         );
         await client.query(
           `INSERT INTO transfer_notices (org_id, transfer_id, node_id, kind, message, created_at)
-           SELECT v.o, v.t, v.n, 'AUTO_APPROVED', v.name || '的组织关系转接（接收方团支部）超过15天未处理，已由系统自动通过', v.due
-             FROM unnest($1::int[], $2::int[], $3::int[], $4::text[], $5::timestamptz[]) AS v(o, t, n, name, due)`,
-          [col('org'), tids, nids, col('name'), col('due')],
+           SELECT v.o, v.t, v.n, 'AUTO_APPROVED', v.m, v.due FROM unnest($1::int[], $2::int[], $3::int[], $4::text[], $5::timestamptz[]) AS v(o, t, n, m, due)`,
+          [col('org'), tids, nids, rows.map((r) => TRANSFER_TEXTS.autoApprovalNotice(r.name, node)), col('due')],
         );
         await client.query('COMMIT');
       });

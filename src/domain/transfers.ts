@@ -221,6 +221,9 @@ export const TRANSFER_TEXTS = {
   completionNotice: (memberName: string, branchName: string) => `${memberName}的组织关系已转入“${branchName}”，接转成功`,
 };
 
+/** The note on the membership periods a completed transfer ends and starts (TR-3). */
+export const transferMembershipNote = (transferId: number) => `组织关系转接#${transferId}`;
+
 /** A text of TRANSFER_TEXTS as the three fixed parts around its two values, for filling elsewhere (SQL). */
 export function textParts(text: (a: string, b: string) => string): [string, string, string] {
   const [before, rest, ...more] = text('\u0001', '\u0002').split('\u0001');

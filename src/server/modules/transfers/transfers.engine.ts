@@ -6,7 +6,7 @@ import { namedStatement, rows, type Executor, type Tx } from '../../../db/client
 import { orgs, transferNodes, transferNotices, transferSpecialPools, transfers } from '../../../db/schema';
 import { DomainError } from '../../../domain/errors';
 import { childPath } from '../../../domain/scope';
-import { dueAt, NODE_KIND_LABELS, TRANSFER_REASON_LABELS, TRANSFER_TEXTS, textParts } from '../../../domain/transfers';
+import { dueAt, NODE_KIND_LABELS, TRANSFER_REASON_LABELS, TRANSFER_TEXTS, textParts, transferMembershipNote } from '../../../domain/transfers';
 import { AUDIT_COLUMNS, auditActorColumns, type AuditChanges, type AuditWho } from '../../audit';
 import type { AppContext } from '../../context';
 import { nextOrgId, placementTargets } from '../orgs/orgs.repo';
@@ -194,7 +194,7 @@ const completionStatement = (withDecision: boolean) =>
       logged AS (
         INSERT INTO audit_log (${AUDIT_COLUMNS}, also_org_path)
         SELECT ${actorColumns}, v.action, 'transfer', ${P('tidText')}::text, ${P('memberName')}::text, v.path, v.changes, 'OK', v.reason,
-               CASE WHEN v.ord = 1 AND b.path <> m.org_path THEN b.path::text END
+               CASE WHEN v.ord = 1 THEN NULLIF(b.path::text, m.org_path::text) END
           FROM m CROSS JOIN b CROSS JOIN LATERAL (VALUES ${withDecision ? sql`${decisionAuditRow},` : sql``}
                  (1, 'TRANSFER_COMPLETE', m.org_path::text, ${changesSql}, ${P('reason')}::text)) AS v(ord, action, path, changes, reason)
          ORDER BY v.ord),
@@ -227,7 +227,7 @@ export async function completeInOne(
     ...(decision ? decisionValues(t.id, decision, p.at) : { tid: t.id, at: p.at.toISOString() }),
     ...auditActorValues(p.loggedAt, p.who),
     memberId: t.memberId,
-    note2: `组织关系转接#${t.id}`,
+    note2: transferMembershipNote(t.id),
     branchId: branch.id,
     tidText: String(t.id),
     memberName: t.memberName,
@@ -291,7 +291,7 @@ export async function completeMany(tx: Tx, items: Completion[]): Promise<{ moved
   const before = await rows<{ tid: number; branchId: number; orgPath: string }>(
     tx,
     sql`WITH v AS MATERIALIZED (
-        SELECT * FROM json_to_recordset(${JSON.stringify(go.map((c, i) => ({ tid: c.transfer.id, mid: c.transfer.memberId, b: to[i]!.id, p: to[i]!.path, at: c.at.toISOString(), note: `组织关系转接#${c.transfer.id}` })))}::json)
+        SELECT * FROM json_to_recordset(${JSON.stringify(go.map((c, i) => ({ tid: c.transfer.id, mid: c.transfer.memberId, b: to[i]!.id, p: to[i]!.path, at: c.at.toISOString(), note: transferMembershipNote(c.transfer.id) })))}::json)
                AS v(tid int, mid int, b int, p text, at timestamptz, note text)),
       locked AS (
         SELECT m.id, m.branch_id, m.org_path FROM members m WHERE m.id = ANY(${arr(memberIds, 'int')}) ORDER BY m.id FOR UPDATE),
@@ -366,7 +366,7 @@ export async function writeSweepRecords(tx: Tx, loggedAt: Date, who: AuditWho, d
             FROM d
           UNION ALL
           SELECT c.ord, 1, 'TRANSFER_COMPLETE', c.tid, c.member_name, c.before_path::text,
-                 CASE WHEN c.branch_path <> c.before_path THEN c.branch_path::text END,
+                 NULLIF(c.branch_path::text, c.before_path::text),
                  jsonb_build_object('branchId', jsonb_build_object('before', c.before_branch, 'after', c.final_branch_id)),
                  ${fill(TRANSFER_TEXTS.completionReason, sql`${reasonLabels}::jsonb ->> c.reason`, sql`c.branch_name`)}
             FROM c) AS r
