@@ -1,5 +1,5 @@
 import { and, asc, eq, isNull, lte, sql } from 'drizzle-orm';
-import { rows, type Tx } from '../db/client';
+import { one, rows, type Executor, type Tx } from '../db/client';
 import { transferNodes, transfers } from '../db/schema';
 import { DAY_MS, NODE_REMIND_DAYS, NODE_KIND_LABELS, dueAt } from '../domain/transfers';
 import type { AppContext } from '../server/context';
@@ -32,10 +32,11 @@ export async function sweepTransferDeadlines(ctx: AppContext): Promise<{ approve
   // On PostgreSQL two batches run at once (SKIP LOCKED hands each its own nodes), so one batch's
   // statements run while the other's rows are prepared; PGlite has one connection.
   const workers = ctx.database.kind === 'pglite' ? 1 : SWEEP_WORKERS;
+  const skipChecks = await maySkipReferenceChecks(ctx.db);
   await Promise.all(
     Array.from({ length: workers }, async () => {
       for (;;) {
-        const n = await ctx.db.transaction((tx) => approveDueBatch(tx, ctx, now));
+        const n = await ctx.db.transaction((tx) => approveDueBatch(tx, ctx, now, skipChecks));
         if (n === 0) break;
         approved += n;
       }
@@ -68,8 +69,28 @@ export async function sweepTransferDeadlines(ctx: AppContext): Promise<{ approve
   return { approved, reminded };
 }
 
+/**
+ * Whether this connection's role may set session_replication_role (a superuser, or PostgreSQL 15's
+ * `GRANT SET ON PARAMETER session_replication_role`, docs/OPERATIONS.md). Without it the sweep runs
+ * with PostgreSQL's foreign-key checks: the same rows, only slower.
+ */
+export async function maySkipReferenceChecks(ex: Executor): Promise<boolean> {
+  try {
+    return (await one<{ ok: boolean }>(ex, sql`SELECT has_parameter_privilege('session_replication_role', 'SET') AS ok`))?.ok === true;
+  } catch {
+    return false; // before PostgreSQL 15 the function does not exist
+  }
+}
+
 /** One batch of TR-5 auto-approvals in `tx`; returns how many nodes it approved (0: nothing left). */
-async function approveDueBatch(tx: Tx, ctx: AppContext, now: Date): Promise<number> {
+async function approveDueBatch(tx: Tx, ctx: AppContext, now: Date, skipChecks: boolean): Promise<number> {
+  // Until `advance` below, the batch's statements skip PostgreSQL's per-row foreign-key checks (a
+  // fifth of the sweep's time, docs/PERFORMANCE.md); drizzle/0021 keeps every trigger of ours firing.
+  // Each reference they write is already proved in this transaction: the transfers are locked here,
+  // the members in `completeMany`, the nodes by their update, the target branches under key share by
+  // `placementTargets`; a notice's org is its node's or its transfer's, held by those rows' own keys;
+  // decided_by_* are set to NULL. `advance` (the other completions) writes with the checks.
+  if (skipChecks) await tx.execute(sql`SET LOCAL session_replication_role = replica`);
   // The transfer row is the lock every decision takes first (decideNode, cancel): held here, no
   // admin can decide these nodes until the batch commits; held by an admin or by the other worker,
   // the transfer is skipped and the next due one taken instead. SKIP LOCKED has to come before the
@@ -159,6 +180,7 @@ async function approveDueBatch(tx: Tx, ctx: AppContext, now: Date): Promise<numb
   await writeSweepRecords(tx, ctx.clock.now(), SYSTEM, decided.map((n) => n.id), done.moved);
   const rest = [...other, ...done.rest];
   if (rest.length > 0) {
+    if (skipChecks) await tx.execute(sql`SET LOCAL session_replication_role = origin`);
     const full = new Map<number, TransferRow>(
       (await tx.select().from(transfers).where(sql`${transfers.id} = ANY(${arr(rest.map((c) => c.transfer.id), 'int')})`)).map((t) => [t.id, t]),
     );

@@ -24,11 +24,15 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-/** What only a database superuser can do: change audit rows with the append-only trigger off. */
-async function asSuperuser(fn: (tx: Executor) => Promise<unknown>): Promise<void> {
-  await t.ctx.db.transaction(async (tx) => {
-    await tx.execute(sql`SET LOCAL session_replication_role = replica`);
+/**
+ * What only the table's owner or a superuser can do: change audit rows with the append-only trigger
+ * off (turned off inside the transaction; a replica session no longer does, drizzle/0021).
+ */
+async function asSuperuser(fn: (tx: Executor) => Promise<unknown>, db = t.ctx.db): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.execute(sql`ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only`);
     await fn(tx);
+    await tx.execute(sql`ALTER TABLE audit_log ENABLE ALWAYS TRIGGER audit_log_append_only`);
   });
 }
 
@@ -73,6 +77,15 @@ describe('issue 7 item 4: the audit hash chain', () => {
     const [fresh] = await t.ctx.db.select().from(auditLog).where(sql`seq IS NULL`).limit(1);
     await expect(t.ctx.db.update(auditLog).set({ seq: 999_999, hash: 'a'.repeat(64), reason: 'forged' }).where(eq(auditLog.id, fresh!.id))).rejects.toThrow();
     await expect(t.ctx.db.execute(sql`TRUNCATE audit_log`)).rejects.toThrow();
+    // Nor in a session that sets session_replication_role = replica, as the TR-5 sweep does (drizzle/0021).
+    const inReplicaSession = (fn: (tx: Executor) => Promise<unknown>) =>
+      t.ctx.db.transaction(async (tx) => {
+        await tx.execute(sql`SET LOCAL session_replication_role = replica`);
+        await fn(tx);
+      });
+    await expect(inReplicaSession((tx) => tx.update(auditLog).set({ objectLabel: '篡改' }).where(eq(auditLog.id, row!.id)))).rejects.toThrow();
+    await expect(inReplicaSession((tx) => tx.delete(auditLog).where(eq(auditLog.id, row!.id)))).rejects.toThrow();
+    await expect(inReplicaSession((tx) => tx.execute(sql`TRUNCATE audit_log`))).rejects.toThrow();
     // A purge may not take young rows, nor unsealed ones.
     await expect(
       t.ctx.db.transaction(async (tx) => {
@@ -126,10 +139,7 @@ describe('issue 7 item 4: the audit hash chain', () => {
       for (let i = 0; i < 6; i++) await writeAudit(fresh.ctx.db, fresh.ctx, null, { action: 'TEST_EVENT', result: 'OK', objectLabel: `d-${i}` });
       await sealAudit(fresh.ctx);
       const ids = (await fresh.ctx.db.select({ id: auditLog.id }).from(auditLog).orderBy(auditLog.seq)).map((r) => r.id);
-      await fresh.ctx.db.transaction(async (tx) => {
-        await tx.execute(sql`SET LOCAL session_replication_role = replica`);
-        await tx.delete(auditLog).where(eq(auditLog.id, ids[2]!));
-      });
+      await asSuperuser((tx) => tx.delete(auditLog).where(eq(auditLog.id, ids[2]!)), fresh.ctx.db);
       const r = await verifyAuditChain(fresh.ctx.db);
       expect(r.broken).toMatchObject({ id: ids[3], reason: 'SEQ_GAP' });
       expect(formatVerifyReport(r)).toMatch(/缺少序号 3–3[\s\S]*BROKEN at row id/);
@@ -238,10 +248,7 @@ describe('issue 7 item 4: retention', () => {
       expect((await purgeAudit(fresh.ctx)).purged).toBe(0);
       expect(await verifyAuditChain(ex)).toMatchObject({ ok: true, checked: 4 });
       // Cutting the head beyond the anchor is not a retention cut.
-      await fresh.ctx.db.transaction(async (tx) => {
-        await tx.execute(sql`SET LOCAL session_replication_role = replica`);
-        await tx.delete(auditLog).where(eq(auditLog.id, left[0]!.id));
-      });
+      await asSuperuser((tx) => tx.delete(auditLog).where(eq(auditLog.id, left[0]!.id)), fresh.ctx.db);
       expect((await verifyAuditChain(ex)).broken).toMatchObject({ id: left[1]!.id, reason: 'SEQ_GAP' });
     } finally {
       await fresh.close();

@@ -1,7 +1,8 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, members, memberships, orgs, transferNodes, transferNotices, transfers } from '../../src/db/schema';
 import { sweepTransferDeadlines } from '../../src/jobs/transfer-deadlines';
+import { rows } from '../../src/db/client';
 import { NODE_KIND_LABELS, TRANSFER_REASON_LABELS } from '../../src/domain/transfers';
 import { createTestApp, type TestApp } from '../helpers/app';
 import { login } from '../helpers/client';
@@ -582,6 +583,37 @@ describe('TR-5 deadlines with a moved clock', () => {
       expect(tr!.status).toBe('COMPLETED');
       expect((await branchOf(m.id)).branchId).toBe(companyBranch.id);
       expect((await sweepTransferDeadlines(t.ctx)).approved).toBe(0);
+    } finally {
+      t.clock.freeze(start);
+    }
+  });
+
+  it('TR-5 the sweep skips only the foreign-key checks it has proved (issue 8, drizzle/0021): every trigger of ours still fires, so the rollups follow its moves; the role is back to origin after', async () => {
+    // The sweep runs with session_replication_role = replica, where a trigger left ENABLE (origin
+    // only) would not run: every trigger of ours is ENABLE ALWAYS.
+    expect(await rows(t.ctx.db, sql`SELECT tgrelid::regclass::text AS "table", tgname FROM pg_trigger WHERE NOT tgisinternal AND tgenabled <> 'A'`)).toEqual([]);
+    const start = t.clock.now();
+    const m = await gradMember();
+    const id = (await A.collegeA!.post('/api/transfers', { memberIds: [m.id], reason: 'UNEMPLOYED', fields: addr, targetOrgId: tree.transition.id })).body.ids[0];
+    // The stored figures against a direct count of the members (other tests' transfers may complete too).
+    const drift = () =>
+      rows(
+        t.ctx.db,
+        sql`SELECT o.id, COALESCE(r.members_active, 0) AS rollup, COALESCE(s.active, 0) AS branch,
+                   (SELECT count(*)::int FROM members m WHERE m.status = 'ACTIVE' AND left(m.org_path, length(o.path)) = o.path) AS direct
+              FROM orgs o LEFT JOIN org_rollups r ON r.org_id = o.id LEFT JOIN branch_stats s ON s.branch_id = o.id
+             WHERE o.id = ANY(${sql.param([grad, tree.collegeA, tree.university, tree.transition, tree.township, tree.county, tree.province].map((o) => o.id))}::int[])
+               AND (COALESCE(r.members_active, 0) <> (SELECT count(*)::int FROM members m WHERE m.status = 'ACTIVE' AND left(m.org_path, length(o.path)) = o.path)
+                    OR (o.kind = 'BRANCH' AND COALESCE(s.active, 0) <> (SELECT count(*)::int FROM members m WHERE m.status = 'ACTIVE' AND m.branch_id = o.id)))`,
+      );
+    expect(await drift()).toEqual([]);
+    try {
+      t.clock.freeze(new Date(start.getTime() + 15 * DAY + 60_000));
+      expect((await sweepTransferDeadlines(t.ctx)).approved).toBeGreaterThanOrEqual(1);
+      expect((await t.ctx.db.select().from(transfers).where(eq(transfers.id, id)))[0]!.status).toBe('COMPLETED');
+      expect((await branchOf(m.id)).branchId).toBe(tree.transition.id);
+      expect(await drift()).toEqual([]);
+      expect(await rows(t.ctx.db, sql`SELECT current_setting('session_replication_role') AS role`)).toEqual([{ role: 'origin' }]);
     } finally {
       t.clock.freeze(start);
     }
