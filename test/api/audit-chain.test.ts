@@ -26,7 +26,7 @@ afterAll(() => t.close());
 
 /**
  * What only the table's owner or a superuser can do: change audit rows with the append-only trigger
- * off (turned off inside the transaction; a replica session no longer does, drizzle/0021).
+ * off for one transaction. Setting session_replication_role no longer turns it off (drizzle/0021).
  */
 async function asSuperuser(fn: (tx: Executor) => Promise<unknown>, db = t.ctx.db): Promise<void> {
   await db.transaction(async (tx) => {
