@@ -89,7 +89,8 @@ async function approveDueBatch(tx: Tx, ctx: AppContext, now: Date, skipChecks: b
   // Each reference they write is already proved in this transaction: the transfers are locked here,
   // the members in `completeMany`, the nodes by their update, the target branches under key share by
   // `placementTargets`; a notice's org is its node's or its transfer's, held by those rows' own keys;
-  // decided_by_* are set to NULL. `advance` (the other completions) writes with the checks.
+  // decided_by_* are set to NULL. `advance` (the other completions) writes with the checks. A key
+  // added later to a table written here must be proved here too, or its write moved after `origin`.
   if (skipChecks) await tx.execute(sql`SET LOCAL session_replication_role = replica`);
   // The transfer row is the lock every decision takes first (decideNode, cancel): held here, no
   // admin can decide these nodes until the batch commits; held by an admin or by the other worker,
