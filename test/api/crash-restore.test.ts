@@ -13,6 +13,7 @@ import { commit, MEMBER_HEADERS, uploadAndValidate, workbook } from '../helpers/
 import { httpAs, startServer, type ServerProcess } from '../helpers/server-process';
 import { testDbKind, urlFor } from '../helpers/test-db';
 import { testIdNumber, testPhone } from '../helpers/factories';
+import { rollupDrift } from '../helpers/rollups';
 
 // Issue 7/7 item 7: crash drills. The server runs as a real child process on this file's PostgreSQL
 // database and is killed with SIGKILL in the middle of the work; after a restart every acknowledged
@@ -56,25 +57,6 @@ async function until<T>(what: string, ms: number, probe: () => Promise<T | undef
     if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for: ${what}`);
     await new Promise((r) => setTimeout(r, 250));
   }
-}
-
-/** Orgs whose rollup (base + pending deltas) or branch_stats differ from a direct count of active members. */
-async function rollupDrift(): Promise<unknown[]> {
-  const orgDrift = await rows(
-    t.ctx.db,
-    sql`SELECT o.id, o.name, COALESCE(r.members_active, 0) AS rollup, d.direct
-        FROM orgs o
-        LEFT JOIN org_rollups r ON r.org_id = o.id
-        CROSS JOIN LATERAL (SELECT count(*)::int AS direct FROM members m WHERE m.status = 'ACTIVE' AND left(m.org_path, length(o.path)) = o.path) d
-        WHERE COALESCE(r.members_active, 0) <> d.direct`,
-  );
-  const branchDrift = await rows(
-    t.ctx.db,
-    sql`SELECT o.id, COALESCE(s.active, 0) AS stats, (SELECT count(*)::int FROM members m WHERE m.status = 'ACTIVE' AND m.branch_id = o.id) AS direct
-        FROM orgs o LEFT JOIN branch_stats s ON s.branch_id = o.id
-        WHERE o.kind = 'BRANCH' AND COALESCE(s.active, 0) <> (SELECT count(*) FROM members m WHERE m.status = 'ACTIVE' AND m.branch_id = o.id)`,
-  );
-  return [...orgDrift, ...branchDrift];
 }
 
 /**
@@ -164,7 +146,7 @@ describe.runIf(testDbKind() === 'postgres')('crash drills: kill -9 and restart (
       expect(openAtKill).toBe(false);
       expect(after).toMatchObject({ status: 'COMMITTED', committedRows: ROWS });
     }
-    expect(await rollupDrift()).toEqual([]);
+    expect(await rollupDrift(t.ctx.db)).toEqual([]);
 
     // The interrupted job is retryable: committed now, every row and its audit rows land together.
     if (landed === 0) {
@@ -178,7 +160,7 @@ describe.runIf(testDbKind() === 'postgres')('crash drills: kill -9 and restart (
     }
     expect(await commitAudits()).toBe(1);
     expect(await memberAudits()).toBe(ROWS);
-    expect(await rollupDrift()).toEqual([]);
+    expect(await rollupDrift(t.ctx.db)).toEqual([]);
     expect(auditChainVerified()).not.toMatch(/^FAILED/);
     await server.stop();
   }, 360_000);
@@ -238,14 +220,14 @@ describe.runIf(testDbKind() === 'postgres')('crash drills: kill -9 and restart (
       if (acknowledged.has(s.transfer_id) && !done) problems.push(`acknowledged but lost: ${JSON.stringify(s)}`);
     }
     expect(problems).toEqual([]);
-    expect(await rollupDrift()).toEqual([]);
+    expect(await rollupDrift(t.ctx.db)).toEqual([]);
 
     // The rest can be approved after the restart; then all are done and the counts still agree.
     const left = state.filter((s) => s.status === 'OPEN').map((s) => nodes.find((n) => n.transfer_id === s.transfer_id)!.id);
     for (const id of left) expect((await httpAs(server, township, 'POST', `/api/transfer-nodes/${id}/approve`, {})).status).toBe(200);
     expect(await count(sql`SELECT count(*) AS n FROM members WHERE branch_id = ${tree.transition.id}`)).toBeGreaterThanOrEqual(N);
     expect(await count(sql`SELECT count(*) AS n FROM members WHERE branch_id = ${grad.id}`)).toBe(0);
-    expect(await rollupDrift()).toEqual([]);
+    expect(await rollupDrift(t.ctx.db)).toEqual([]);
     expect(auditChainVerified()).not.toMatch(/^FAILED/);
     await server.stop();
   }, 120_000);
