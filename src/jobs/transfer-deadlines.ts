@@ -98,10 +98,13 @@ async function approveDueBatch(tx: Tx, ctx: AppContext, now: Date, skipChecks: b
   // LIMIT, so the due nodes are sorted before locking: first only a window of the earliest (a top-N
   // sort in memory, room for the other worker's batch), the whole due set only when that window held
   // nothing to lock — sorting all of it for every batch was most of the batch's first statement.
+  // The locked transfers' columns come back with the lock: FOR UPDATE returns the row it locked, its
+  // latest committed version, so no second read of the same rows is needed.
   const lockDue = (window: number | null) =>
-    rows<{ node: number; transfer: number }>(
+    rows<{ node: number } & CompletingTransfer>(
       tx,
-      sql`SELECT c.id AS node, t.id AS transfer
+      sql`SELECT c.id AS node, t.id, t.member_id AS "memberId", t.member_name AS "memberName", t.from_path AS "fromPath",
+                 t.reason, t.to_org_id AS "toOrgId", t.started_by_org_id AS "startedByOrgId"
             FROM (SELECT n.id, n.transfer_id, n.due_at FROM transfer_nodes n
                    WHERE n.state = 'PENDING' AND n.timeout_action = 'AUTO_APPROVE' AND n.due_at <= ${now.toISOString()}::timestamptz
                    ORDER BY n.due_at, n.id ${window === null ? sql`` : sql`LIMIT ${window}`}) AS c
@@ -134,20 +137,7 @@ async function approveDueBatch(tx: Tx, ctx: AppContext, now: Date, skipChecks: b
     .returning({ id: transferNodes.id, transferId: transferNodes.transferId, seq: transferNodes.seq, kind: transferNodes.kind, orgId: transferNodes.orgId, dueAt: transferNodes.dueAt });
   if (decided.length === 0) return 0;
   decided.sort((a, b) => a.dueAt!.getTime() - b.dueAt!.getTime() || a.id - b.id);
-  // Read after the lock: the latest committed rows.
-  const locked = await tx
-    .select({
-      id: transfers.id,
-      memberId: transfers.memberId,
-      memberName: transfers.memberName,
-      fromPath: transfers.fromPath,
-      reason: transfers.reason,
-      toOrgId: transfers.toOrgId,
-      startedByOrgId: transfers.startedByOrgId,
-    })
-    .from(transfers)
-    .where(sql`${transfers.id} = ANY(${arr([...new Set(decided.map((n) => n.transferId))], 'int')})`);
-  const byId = new Map<number, CompletingTransfer>(locked.map((t) => [t.id, t]));
+  const byId = new Map<number, CompletingTransfer>(lockedRows.map(({ node: _node, ...t }) => [t.id, t]));
 
   // What follows each decided node (TR-2/3): the next waiting node opens at the due time, or the
   // transfer completes — in bulk for a transfer to a branch, through `advance` for the rest.
