@@ -13,9 +13,11 @@ export async function rollupDrift(ex: Executor): Promise<unknown[]> {
   );
   const branchDrift = await rows(
     ex,
-    sql`SELECT o.id, COALESCE(s.active, 0) AS stats, (SELECT count(*)::int FROM members m WHERE m.status = 'ACTIVE' AND m.branch_id = o.id) AS direct
-        FROM orgs o LEFT JOIN branch_stats s ON s.branch_id = o.id
-        WHERE o.kind = 'BRANCH' AND COALESCE(s.active, 0) <> (SELECT count(*) FROM members m WHERE m.status = 'ACTIVE' AND m.branch_id = o.id)`,
+    sql`SELECT o.id, COALESCE(s.active, 0) AS stats, d.direct
+        FROM orgs o
+        LEFT JOIN branch_stats s ON s.branch_id = o.id
+        CROSS JOIN LATERAL (SELECT count(*)::int AS direct FROM members m WHERE m.status = 'ACTIVE' AND m.branch_id = o.id) d
+        WHERE o.kind = 'BRANCH' AND COALESCE(s.active, 0) <> d.direct`,
   );
   return [...orgDrift, ...branchDrift];
 }
